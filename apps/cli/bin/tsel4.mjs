@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs the CLI from its TypeScript sources (no build step): tsx loads them, and the `source`
+// export condition points every @tsel4 package at its src/.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
+const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+process.exit(r.status ?? 1);

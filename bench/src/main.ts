@@ -1,0 +1,46 @@
+/*
+ * `npm run bench`: measure every figure and print one table (name, value, unit, comparison).
+ * `npm run bench -- --json FILE` also writes the figures as [{name, value, unit}].
+ * `npm run bench -- --only PREFIX` measures only figures whose name starts with PREFIX.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Figure } from './figure.js';
+import { fmt } from './figure.js';
+import { halFigures } from './figures/hal.js';
+
+const FIGURES: Figure[] = [...halFigures];
+
+function usage(msg: string): never {
+  console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+let jsonFile: string | undefined;
+let only = '';
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--json') jsonFile = args[++i] ?? usage('--json needs a file name');
+  else if (a === '--only') only = args[++i] ?? usage('--only needs a prefix');
+  else usage(`unknown argument '${a}'`);
+}
+
+const rows: { name: string; value: number; unit: string; comparison: string }[] = [];
+for (const f of FIGURES.filter((x) => x.name.startsWith(only))) {
+  const m = await f.measure();
+  rows.push({ name: f.name, value: m.value, unit: f.unit, comparison: m.comparison });
+  process.stderr.write(`measured ${f.name}\n`);
+}
+
+const header = ['figure', 'value', 'unit', 'compared with'];
+const table = rows.map((r) => [r.name, fmt(r.value), r.unit, r.comparison]);
+const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c]!.length)));
+const line = (cells: string[]) => cells.map((x, c) => (c === 1 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const row of table) console.log(line(row));
+
+if (jsonFile !== undefined) {
+  writeFileSync(jsonFile, JSON.stringify(rows.map(({ name, value, unit }) => ({ name, value, unit })), null, 2) + '\n');
+  console.log(`\nwrote ${rows.length} figures to ${jsonFile}`);
+}

@@ -1,0 +1,8 @@
+/*
+ * @tsel4/hal: the simulated board that tsel4's kernel runs on. See README.md.
+ */
+export * from './word.js';
+export * from './arch.js';
+export * from './memory.js';
+export * from './cpu.js';
+export * from './board.js';

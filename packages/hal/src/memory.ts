@@ -1,0 +1,312 @@
+/*
+ * Physical memory of a board: RAM and device regions, backed lazily by 4 KiB pages.
+ *
+ * Nothing is allocated for a region until a page of it is written: a 4 GiB board costs a few
+ * kilobytes of directory until touched. Each region has a two-level page directory (1024 entries
+ * of 1024 pages), so a lookup is two array loads, and an untouched page reads as zeros. Words are
+ * little-endian; a 64-bit word is read and written as its two 32-bit halves so that no value ever
+ * passes through a double.
+ *
+ * The kernel reaches memory through here for frames and IPC buffers. A bad physical address (outside
+ * every region, or misaligned for a word access) is a bug in the caller, never a user mistake, and
+ * throws a PhysicalAddressError naming the address and the board.
+ */
+
+export const PAGE_BITS = 12;
+export const PAGE_SIZE = 1 << PAGE_BITS;
+const WORDS_PER_PAGE = PAGE_SIZE >> 2;
+const DIR_BITS = 10;
+const DIR_SIZE = 1 << DIR_BITS;
+
+/** What a region of the physical address space holds. */
+export type RegionKind = 'ram' | 'device';
+
+/** A region of physical address space. `base` and `size` are multiples of 4 KiB. */
+export interface MemoryRegion {
+  readonly name: string;
+  readonly kind: RegionKind;
+  readonly base: number;
+  readonly size: number;
+}
+
+/** A physical address that no region holds, or a misaligned word access. */
+export class PhysicalAddressError extends Error {
+  constructor(
+    readonly board: string,
+    readonly address: number,
+    reason: string,
+  ) {
+    super(`${board}: physical address 0x${address.toString(16)} ${reason}`);
+    this.name = 'PhysicalAddressError';
+  }
+}
+
+class Region {
+  /** Page directories: dirs[d][p] is page (d * 1024 + p) of the region, or undefined (zeros). */
+  readonly dirs: (Uint32Array | undefined)[][] = [];
+  readonly end: number;
+  constructor(readonly desc: MemoryRegion) {
+    this.end = desc.base + desc.size;
+  }
+}
+
+/** Saved contents of a memory: every touched page, by page-aligned physical address. */
+export interface MemoryState {
+  readonly pages: ReadonlyArray<readonly [address: number, base64: string]>;
+}
+
+export class PhysicalMemory {
+  private readonly regions: Region[];
+  private last: Region;
+  private touched = 0;
+  /** One-entry cache of the last page looked up: its page number (address / 4096) and contents. */
+  private cachePfn = -1;
+  private cachePage: Uint32Array | undefined = undefined;
+
+  constructor(
+    readonly boardName: string,
+    regions: readonly MemoryRegion[],
+  ) {
+    if (regions.length === 0) throw new Error(`${boardName}: a board needs at least one region`);
+    const sorted = [...regions].sort((a, b) => a.base - b.base);
+    for (let i = 0; i < sorted.length; i++) {
+      const r = sorted[i]!;
+      if (r.base % PAGE_SIZE !== 0 || r.size % PAGE_SIZE !== 0 || r.size <= 0) {
+        throw new Error(`${boardName}: region ${r.name} is not whole 4 KiB pages`);
+      }
+      const next = sorted[i + 1];
+      if (next && r.base + r.size > next.base) {
+        throw new Error(`${boardName}: regions ${r.name} and ${next.name} overlap`);
+      }
+    }
+    this.regions = sorted.map((r) => new Region(r));
+    this.last = this.regions[0]!;
+  }
+
+  /** The regions of this memory, lowest address first. */
+  get layout(): readonly MemoryRegion[] {
+    return this.regions.map((r) => r.desc);
+  }
+
+  /** The region holding `addr`, or undefined. */
+  regionOf(addr: number): MemoryRegion | undefined {
+    return this.findRegion(addr)?.desc;
+  }
+
+  /** True when `[addr, addr + len)` lies wholly inside one region. */
+  contains(addr: number, len: number): boolean {
+    const r = this.findRegion(addr);
+    return r !== undefined && addr + len <= r.end;
+  }
+
+  /** Bytes of backing store allocated so far (touched pages times 4 KiB). */
+  get touchedBytes(): number {
+    return this.touched * PAGE_SIZE;
+  }
+
+  private findRegion(addr: number): Region | undefined {
+    const l = this.last;
+    if (addr >= l.desc.base && addr < l.end) return l;
+    for (const r of this.regions) {
+      if (addr >= r.desc.base && addr < r.end) {
+        this.last = r;
+        return r;
+      }
+    }
+    return undefined;
+  }
+
+  private region(addr: number): Region {
+    const r = this.findRegion(addr);
+    if (r === undefined) throw new PhysicalAddressError(this.boardName, addr, 'is outside every memory region');
+    return r;
+  }
+
+  /**
+   * The 4 KiB page holding `addr` as 1024 little-endian 32-bit words, allocated (zeroed) if it was
+   * never touched. Index a word with `(addr & 0xfff) >>> 2`.
+   */
+  page(addr: number): Uint32Array {
+    const pfn = Math.floor(addr / PAGE_SIZE);
+    if (pfn === this.cachePfn && this.cachePage !== undefined) return this.cachePage;
+    const r = this.region(addr);
+    const pn = Math.floor((addr - r.desc.base) / PAGE_SIZE);
+    const d = pn >>> DIR_BITS;
+    let dir = r.dirs[d];
+    if (dir === undefined) {
+      dir = new Array<Uint32Array | undefined>(DIR_SIZE).fill(undefined);
+      r.dirs[d] = dir;
+    }
+    const p = pn & (DIR_SIZE - 1);
+    let page = dir[p];
+    if (page === undefined) {
+      page = new Uint32Array(WORDS_PER_PAGE);
+      dir[p] = page;
+      this.touched++;
+    }
+    this.cachePfn = pfn;
+    this.cachePage = page;
+    return page;
+  }
+
+  /** The page holding `addr` if it was ever written, else undefined (it reads as zeros). */
+  private peekPage(addr: number): Uint32Array | undefined {
+    if (Math.floor(addr / PAGE_SIZE) === this.cachePfn) return this.cachePage;
+    const r = this.region(addr);
+    const pn = Math.floor((addr - r.desc.base) / PAGE_SIZE);
+    return r.dirs[pn >>> DIR_BITS]?.[pn & (DIR_SIZE - 1)];
+  }
+
+  private checkAligned(addr: number, bytes: number): void {
+    // `&` keeps the low bits of any integer address, even above 2^32
+    if ((addr & (bytes - 1)) !== 0) {
+      throw new PhysicalAddressError(this.boardName, addr, `is not aligned for a ${bytes}-byte access`);
+    }
+  }
+
+  readU32(addr: number): number {
+    this.checkAligned(addr, 4);
+    const p = this.peekPage(addr);
+    return p === undefined ? 0 : p[(addr & 0xfff) >>> 2]!;
+  }
+
+  writeU32(addr: number, value: number): void {
+    this.checkAligned(addr, 4);
+    this.page(addr)[(addr & 0xfff) >>> 2] = value;
+  }
+
+  readU8(addr: number): number {
+    const p = this.peekPage(addr);
+    if (p === undefined) return 0;
+    const w = p[(addr & 0xfff) >>> 2]!;
+    return (w >>> ((addr & 3) * 8)) & 0xff;
+  }
+
+  writeU8(addr: number, value: number): void {
+    const p = this.page(addr);
+    const i = (addr & 0xfff) >>> 2;
+    const shift = (addr & 3) * 8;
+    p[i] = (p[i]! & ~(0xff << shift)) | ((value & 0xff) << shift);
+  }
+
+  /** Low half of the 64-bit word at `addr` (8-byte aligned). */
+  readWordLo(addr: number): number {
+    this.checkAligned(addr, 8);
+    const p = this.peekPage(addr);
+    return p === undefined ? 0 : p[(addr & 0xfff) >>> 2]!;
+  }
+
+  /** High half of the 64-bit word at `addr` (8-byte aligned). */
+  readWordHi(addr: number): number {
+    this.checkAligned(addr, 8);
+    const p = this.peekPage(addr);
+    return p === undefined ? 0 : p[((addr & 0xfff) >>> 2) + 1]!;
+  }
+
+  /** Write the 64-bit word `hi:lo` at `addr` (8-byte aligned). */
+  writeWord64(addr: number, lo: number, hi: number): void {
+    this.checkAligned(addr, 8);
+    const p = this.page(addr);
+    const i = (addr & 0xfff) >>> 2;
+    p[i] = lo;
+    p[i + 1] = hi;
+  }
+
+  /** The 64-bit word at `addr` as a bigint. */
+  readWord64Big(addr: number): bigint {
+    return (BigInt(this.readWordHi(addr)) << 32n) | BigInt(this.readWordLo(addr));
+  }
+
+  /** Write a 64-bit word given as a bigint (taken modulo 2^64). */
+  writeWord64Big(addr: number, value: bigint): void {
+    const v = BigInt.asUintN(64, value);
+    this.writeWord64(addr, Number(v & 0xffffffffn), Number(v >> 32n));
+  }
+
+  /** Copy `len` bytes starting at `addr` out of memory. */
+  readBytes(addr: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const a = addr + done;
+      const inPage = Math.min(len - done, PAGE_SIZE - (a & 0xfff));
+      const p = this.peekPage(a);
+      if (p !== undefined) out.set(new Uint8Array(p.buffer, a & 0xfff, inPage), done);
+      done += inPage;
+    }
+    return out;
+  }
+
+  /** Copy `data` into memory starting at `addr`. */
+  writeBytes(addr: number, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const a = addr + done;
+      const inPage = Math.min(data.length - done, PAGE_SIZE - (a & 0xfff));
+      new Uint8Array(this.page(a).buffer, a & 0xfff, inPage).set(data.subarray(done, done + inPage));
+      done += inPage;
+    }
+  }
+
+  /**
+   * Zero `[addr, addr + len)`. Whole pages go back to untouched (no backing store); partial pages
+   * are cleared in place.
+   */
+  zero(addr: number, len: number): void {
+    let done = 0;
+    while (done < len) {
+      const a = addr + done;
+      const off = a & 0xfff;
+      const inPage = Math.min(len - done, PAGE_SIZE - off);
+      const r = this.region(a);
+      const pn = Math.floor((a - r.desc.base) / PAGE_SIZE);
+      const dir = r.dirs[pn >>> DIR_BITS];
+      const p = dir?.[pn & (DIR_SIZE - 1)];
+      if (dir !== undefined && p !== undefined) {
+        if (inPage === PAGE_SIZE) {
+          dir[pn & (DIR_SIZE - 1)] = undefined;
+          this.touched--;
+          if (p === this.cachePage) this.invalidateCache();
+        } else {
+          new Uint8Array(p.buffer, off, inPage).fill(0);
+        }
+      }
+      done += inPage;
+    }
+  }
+
+  private invalidateCache(): void {
+    this.cachePfn = -1;
+    this.cachePage = undefined;
+  }
+
+  /** Every touched page, for snapshots. */
+  getState(): MemoryState {
+    const pages: [number, string][] = [];
+    for (const r of this.regions) {
+      r.dirs.forEach((dir, d) => {
+        dir?.forEach((p, i) => {
+          if (p !== undefined) {
+            const addr = r.desc.base + ((d << DIR_BITS) + i) * PAGE_SIZE;
+            pages.push([addr, Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64')]);
+          }
+        });
+      });
+    }
+    return { pages };
+  }
+
+  /** Restore the contents saved by getState (every page not in the state becomes zeros). */
+  setState(state: MemoryState): void {
+    for (const r of this.regions) r.dirs.length = 0;
+    this.touched = 0;
+    this.invalidateCache();
+    for (const [addr, b64] of state.pages) {
+      const bytes = Buffer.from(b64, 'base64');
+      if (bytes.length !== PAGE_SIZE) {
+        throw new PhysicalAddressError(this.boardName, addr, 'has a saved page of the wrong size');
+      }
+      this.page(addr).set(new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + PAGE_SIZE)));
+    }
+  }
+}

@@ -1,0 +1,346 @@
+/*
+ * THE interface table: every classic object invocation seL4 16.0.0 defines, in the order its
+ * interface files declare them, which is also the order that numbers their invocation labels
+ * (digest 1.9). The kernel's decoders and the user-side stubs both read this table; nothing else
+ * restates a label number or an argument position.
+ *
+ * A method is written as a line of parameters, `name:Type`, with a `*` after the type for a
+ * capability argument (passed in caps_or_badges, not in a message register) and `>` before the
+ * name for an output. Conditions of the default configuration of each arch are applied here:
+ * classic kernel, one core, no hardware debug API, x86_64 with IOMMU and no VT-x, ARM without
+ * hypervisor or SMMU, RISC-V Sv39.
+ *
+ * Message packing follows libsel4's stub generator: parameters go in order; each is aligned to
+ * min(its size, a word); word-sized ones take a whole message register, small ones (Bool 1 bit,
+ * Uint8, Uint16) share a word. Capabilities go to the extra-cap slots in order.
+ */
+
+import type { ArchName } from '@tsel4/hal';
+
+/** Value types a parameter can have. */
+export type ValueType =
+  | 'seL4_Word'
+  | 'seL4_Uint8'
+  | 'seL4_Uint16'
+  | 'seL4_Uint32'
+  | 'seL4_Bool'
+  | 'seL4_CapRights_t'
+  | 'seL4_Time'
+  | 'seL4_UserContext'
+  | 'seL4_ARM_SMCContext'
+  | 'seL4_X86_VMAttributes'
+  | 'seL4_ARM_VMAttributes'
+  | 'seL4_RISCV_VMAttributes';
+
+/** One argument or result of a method. */
+export interface Param {
+  readonly name: string;
+  /** C type: a value type, or a capability type (seL4_CPtr, seL4_CNode, seL4_TCB, ...). */
+  readonly type: string;
+  /** True for capability arguments (carried in caps_or_badges). */
+  readonly cap: boolean;
+}
+
+/** One object invocation. */
+export interface Method {
+  /** C interface (the invoked cap's type): 'seL4_CNode'. */
+  readonly iface: string;
+  /** C method name: 'Mint' (the stub is seL4_CNode_Mint). */
+  readonly name: string;
+  /** Invocation label name: 'CNodeMint'. */
+  readonly label: string;
+  /** Inputs after the invoked capability, in order. */
+  readonly params: readonly Param[];
+  /** Outputs (returned in the reply's message registers). */
+  readonly results: readonly Param[];
+}
+
+/** The full C name of a method's stub: seL4_CNode_Mint. */
+export function stubName(m: Method): string {
+  return `${m.iface}_${m.name}`;
+}
+
+const VALUE_TYPES: ReadonlySet<string> = new Set<ValueType>([
+  'seL4_Word', 'seL4_Uint8', 'seL4_Uint16', 'seL4_Uint32', 'seL4_Bool', 'seL4_CapRights_t',
+  'seL4_Time', 'seL4_UserContext', 'seL4_ARM_SMCContext', 'seL4_X86_VMAttributes',
+  'seL4_ARM_VMAttributes', 'seL4_RISCV_VMAttributes',
+]);
+
+function method(iface: string, name: string, label: string, spec = ''): Method {
+  const params: Param[] = [];
+  const results: Param[] = [];
+  for (const tok of spec.split(/\s+/).filter(Boolean)) {
+    const out = tok.startsWith('>');
+    const [pname, rawType] = (out ? tok.slice(1) : tok).split(':') as [string, string | undefined];
+    if (rawType === undefined) throw new Error(`interface: bad parameter '${tok}' in ${label}`);
+    const cap = rawType.endsWith('*');
+    const type = cap ? rawType.slice(0, -1) : rawType;
+    if (!cap && !VALUE_TYPES.has(type)) throw new Error(`interface: unknown type '${type}' in ${label}`);
+    (out ? results : params).push({ name: pname, type, cap });
+  }
+  return { iface, name, label, params, results };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic methods (libsel4/include/interfaces/object-api.xml), classic configuration.
+
+const W = 'seL4_Word';
+
+export const GENERIC_METHODS: readonly Method[] = [
+  method('seL4_Untyped', 'Retype', 'UntypedRetype',
+    `type:${W} size_bits:${W} root:seL4_CNode* node_index:${W} node_depth:${W} node_offset:${W} num_objects:${W}`),
+  method('seL4_TCB', 'ReadRegisters', 'TCBReadRegisters',
+    `suspend_source:seL4_Bool arch_flags:seL4_Uint8 count:${W} >regs:seL4_UserContext`),
+  method('seL4_TCB', 'WriteRegisters', 'TCBWriteRegisters',
+    `resume_target:seL4_Bool arch_flags:seL4_Uint8 count:${W} regs:seL4_UserContext`),
+  method('seL4_TCB', 'CopyRegisters', 'TCBCopyRegisters',
+    'source:seL4_TCB* suspend_source:seL4_Bool resume_target:seL4_Bool transfer_frame:seL4_Bool ' +
+      'transfer_integer:seL4_Bool arch_flags:seL4_Uint8'),
+  method('seL4_TCB', 'Configure', 'TCBConfigure',
+    `fault_ep:${W} cspace_root:seL4_CNode* cspace_root_data:${W} vspace_root:seL4_CPtr* ` +
+      `vspace_root_data:${W} buffer:${W} bufferFrame:seL4_CPtr*`),
+  method('seL4_TCB', 'SetPriority', 'TCBSetPriority', `authority:seL4_TCB* priority:${W}`),
+  method('seL4_TCB', 'SetMCPriority', 'TCBSetMCPriority', `authority:seL4_TCB* mcp:${W}`),
+  method('seL4_TCB', 'SetSchedParams', 'TCBSetSchedParams', `authority:seL4_TCB* mcp:${W} priority:${W}`),
+  method('seL4_TCB', 'SetIPCBuffer', 'TCBSetIPCBuffer', `buffer:${W} bufferFrame:seL4_CPtr*`),
+  method('seL4_TCB', 'SetSpace', 'TCBSetSpace',
+    `fault_ep:${W} cspace_root:seL4_CNode* cspace_root_data:${W} vspace_root:seL4_CPtr* vspace_root_data:${W}`),
+  method('seL4_TCB', 'Suspend', 'TCBSuspend'),
+  method('seL4_TCB', 'Resume', 'TCBResume'),
+  method('seL4_TCB', 'BindNotification', 'TCBBindNotification', 'notification:seL4_CPtr*'),
+  method('seL4_TCB', 'UnbindNotification', 'TCBUnbindNotification'),
+  method('seL4_TCB', 'SetTLSBase', 'TCBSetTLSBase', `tls_base:${W}`),
+  method('seL4_TCB', 'SetFlags', 'TCBSetFlags', `clear:${W} set:${W} >flags:${W}`),
+  method('seL4_CNode', 'Revoke', 'CNodeRevoke', `index:${W} depth:seL4_Uint8`),
+  method('seL4_CNode', 'Delete', 'CNodeDelete', `index:${W} depth:seL4_Uint8`),
+  method('seL4_CNode', 'CancelBadgedSends', 'CNodeCancelBadgedSends', `index:${W} depth:seL4_Uint8`),
+  method('seL4_CNode', 'Copy', 'CNodeCopy',
+    `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8 rights:seL4_CapRights_t`),
+  method('seL4_CNode', 'Mint', 'CNodeMint',
+    `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8 ` +
+      `rights:seL4_CapRights_t badge:${W}`),
+  method('seL4_CNode', 'Move', 'CNodeMove',
+    `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8`),
+  method('seL4_CNode', 'Mutate', 'CNodeMutate',
+    `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8 badge:${W}`),
+  method('seL4_CNode', 'Rotate', 'CNodeRotate',
+    `dest_index:${W} dest_depth:seL4_Uint8 dest_badge:${W} pivot_root:seL4_CNode* pivot_index:${W} ` +
+      `pivot_depth:seL4_Uint8 pivot_badge:${W} src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8`),
+  method('seL4_CNode', 'SaveCaller', 'CNodeSaveCaller', `index:${W} depth:seL4_Uint8`),
+  method('seL4_IRQControl', 'Get', 'IRQIssueIRQHandler', `irq:${W} root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+  method('seL4_IRQHandler', 'Ack', 'IRQAckIRQ'),
+  method('seL4_IRQHandler', 'SetNotification', 'IRQSetIRQHandler', 'notification:seL4_CPtr*'),
+  method('seL4_IRQHandler', 'Clear', 'IRQClearIRQHandler'),
+  method('seL4_DomainSet', 'Set', 'DomainSetSet', 'domain:seL4_Uint8 thread:seL4_TCB*'),
+  method('seL4_DomainSet', 'ScheduleConfigure', 'DomainScheduleConfigure',
+    `index:${W} domain:seL4_Uint8 duration:seL4_Time`),
+  method('seL4_DomainSet', 'ScheduleSetStart', 'DomainScheduleSetStart', `index:${W}`),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Arch methods: sel4_arch interface files first, then arch ones (that is the label order).
+
+const X86_VMA = 'seL4_X86_VMAttributes';
+const ARM_VMA = 'seL4_ARM_VMAttributes';
+const RV_VMA = 'seL4_RISCV_VMAttributes';
+
+function x86Arch(ia32: boolean): Method[] {
+  return [
+    method('seL4_X86_PageDirectory', 'Map', 'X86PageDirectoryMap', `vspace:seL4_CPtr* vaddr:${W} attr:${X86_VMA}`),
+    method('seL4_X86_PageDirectory', 'Unmap', 'X86PageDirectoryUnmap'),
+    ...(ia32
+      ? [method('seL4_X86_PageDirectory', 'GetStatusBits', 'X86PageDirectoryGetStatusBits',
+          `vaddr:${W} >accessed:${W} >dirty:${W}`)]
+      : []),
+    method('seL4_X86_PageTable', 'Map', 'X86PageTableMap', `vspace:seL4_CPtr* vaddr:${W} attr:${X86_VMA}`),
+    method('seL4_X86_PageTable', 'Unmap', 'X86PageTableUnmap'),
+    method('seL4_X86_IOPageTable', 'Map', 'X86IOPageTableMap', `iospace:seL4_X86_IOSpace* ioaddr:${W}`),
+    method('seL4_X86_IOPageTable', 'Unmap', 'X86IOPageTableUnmap'),
+    method('seL4_X86_Page', 'Map', 'X86PageMap', `vspace:seL4_CPtr* vaddr:${W} rights:seL4_CapRights_t attr:${X86_VMA}`),
+    method('seL4_X86_Page', 'Unmap', 'X86PageUnmap'),
+    method('seL4_X86_Page', 'MapIO', 'X86PageMapIO', `iospace:seL4_X86_IOSpace* rights:seL4_CapRights_t ioaddr:${W}`),
+    method('seL4_X86_Page', 'GetAddress', 'X86PageGetAddress', `>paddr:${W}`),
+    method('seL4_X86_ASIDControl', 'MakePool', 'X86ASIDControlMakePool',
+      `untyped:seL4_Untyped* root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+    method('seL4_X86_ASIDPool', 'Assign', 'X86ASIDPoolAssign', 'vspace:seL4_CPtr*'),
+    method('seL4_X86_IOPortControl', 'Issue', 'X86IOPortControlIssue',
+      `first_port:${W} last_port:${W} root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+    method('seL4_X86_IOPort', 'In8', 'X86IOPortIn8', '>result:seL4_Uint8 port:seL4_Uint16'),
+    method('seL4_X86_IOPort', 'In16', 'X86IOPortIn16', '>result:seL4_Uint16 port:seL4_Uint16'),
+    method('seL4_X86_IOPort', 'In32', 'X86IOPortIn32', '>result:seL4_Uint32 port:seL4_Uint16'),
+    method('seL4_X86_IOPort', 'Out8', 'X86IOPortOut8', `port:${W} data:${W}`),
+    method('seL4_X86_IOPort', 'Out16', 'X86IOPortOut16', `port:${W} data:${W}`),
+    method('seL4_X86_IOPort', 'Out32', 'X86IOPortOut32', `port:${W} data:${W}`),
+    method('seL4_IRQControl', 'GetIOAPIC', 'X86IRQIssueIRQHandlerIOAPIC',
+      `root:seL4_CNode* index:${W} depth:seL4_Uint8 ioapic:${W} pin:${W} level:${W} polarity:${W} vector:${W}`),
+    method('seL4_IRQControl', 'GetMSI', 'X86IRQIssueIRQHandlerMSI',
+      `root:seL4_CNode* index:${W} depth:seL4_Uint8 pci_bus:${W} pci_dev:${W} pci_func:${W} handle:${W} vector:${W}`),
+  ];
+}
+
+function armCacheOps(iface: string, prefix: string, a: string, b: string): Method[] {
+  return ['Clean_Data', 'Invalidate_Data', 'CleanInvalidate_Data', 'Unify_Instruction'].map((op) =>
+    method(iface, op, `${prefix}${op}`, `${a}:${W} ${b}:${W}`),
+  );
+}
+
+function armArch(): Method[] {
+  return [
+    method('seL4_ARM_PageTable', 'Map', 'ARMPageTableMap', `vspace:seL4_CPtr* vaddr:${W} attr:${ARM_VMA}`),
+    method('seL4_ARM_PageTable', 'Unmap', 'ARMPageTableUnmap'),
+    method('seL4_ARM_Page', 'Map', 'ARMPageMap', `vspace:seL4_CPtr* vaddr:${W} rights:seL4_CapRights_t attr:${ARM_VMA}`),
+    method('seL4_ARM_Page', 'Unmap', 'ARMPageUnmap'),
+    ...armCacheOps('seL4_ARM_Page', 'ARMPage', 'start_offset', 'end_offset'),
+    method('seL4_ARM_Page', 'GetAddress', 'ARMPageGetAddress', `>paddr:${W}`),
+    method('seL4_ARM_ASIDControl', 'MakePool', 'ARMASIDControlMakePool',
+      `untyped:seL4_Untyped* root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+    method('seL4_ARM_ASIDPool', 'Assign', 'ARMASIDPoolAssign', 'vspace:seL4_CPtr*'),
+    method('seL4_IRQControl', 'GetTrigger', 'ARMIRQIssueIRQHandlerTrigger',
+      `irq:${W} trigger:${W} root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+    method('seL4_IRQControl', 'IssueSGISignal', 'ARMIRQIssueSGISignal',
+      `irq:${W} target:${W} root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+  ];
+}
+
+function riscvArch(): Method[] {
+  return [
+    method('seL4_RISCV_PageTable', 'Map', 'RISCVPageTableMap', `vspace:seL4_RISCV_PageTable* vaddr:${W} attr:${RV_VMA}`),
+    method('seL4_RISCV_PageTable', 'Unmap', 'RISCVPageTableUnmap'),
+    method('seL4_RISCV_Page', 'Map', 'RISCVPageMap',
+      `vspace:seL4_RISCV_PageTable* vaddr:${W} rights:seL4_CapRights_t attr:${RV_VMA}`),
+    method('seL4_RISCV_Page', 'Unmap', 'RISCVPageUnmap'),
+    method('seL4_RISCV_Page', 'GetAddress', 'RISCVPageGetAddress', `>paddr:${W}`),
+    method('seL4_RISCV_ASIDControl', 'MakePool', 'RISCVASIDControlMakePool',
+      `untyped:seL4_Untyped* root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+    method('seL4_RISCV_ASIDPool', 'Assign', 'RISCVASIDPoolAssign', 'vspace:seL4_CPtr*'),
+    method('seL4_IRQControl', 'GetTrigger', 'RISCVIRQIssueIRQHandlerTrigger',
+      `irq:${W} trigger:${W} root:seL4_CNode* index:${W} depth:seL4_Uint8`),
+  ];
+}
+
+/** Arch-specific methods of each arch, in label order (sel4_arch file first, then arch file). */
+export const ARCH_METHODS: Readonly<Record<ArchName, readonly Method[]>> = {
+  x86_64: [
+    method('seL4_X86_PDPT', 'Map', 'X86PDPTMap', `pml4:seL4_X64_PML4* vaddr:${W} attr:${X86_VMA}`),
+    method('seL4_X86_PDPT', 'Unmap', 'X86PDPTUnmap'),
+    ...x86Arch(false),
+  ],
+  aarch64: [
+    ...armCacheOps('seL4_ARM_VSpace', 'ARMVSpace', 'start', 'end'),
+    method('seL4_ARM_SMC', 'Call', 'ARMSMCCall', 'smc_args:seL4_ARM_SMCContext >smc_response:seL4_ARM_SMCContext'),
+    ...armArch(),
+  ],
+  riscv64: riscvArch(),
+  ia32: x86Arch(true),
+  aarch32: [...armCacheOps('seL4_ARM_PageDirectory', 'ARMPD', 'start', 'end'), ...armArch()],
+};
+
+/** Number of generic labels, counting InvalidInvocation at 0 (seL4's nInvocationLabels). */
+export const nInvocationLabels = GENERIC_METHODS.length + 1;
+
+/** Every method of `arch`, generic first, with its invocation label number. */
+export interface NumberedMethod extends Method {
+  readonly labelNumber: number;
+}
+
+const numbered = new Map<ArchName, readonly NumberedMethod[]>();
+
+/** Every method available on `arch`, with label numbers as seL4 16.0.0 numbers them. */
+export function methodsOf(arch: ArchName): readonly NumberedMethod[] {
+  let list = numbered.get(arch);
+  if (list === undefined) {
+    list = [...GENERIC_METHODS, ...ARCH_METHODS[arch]].map((m, i) => ({ ...m, labelNumber: i + 1 }));
+    numbered.set(arch, list);
+  }
+  return list;
+}
+
+/** The label number of invocation label `label` ('CNodeMint') on `arch`; throws if unknown. */
+export function invocationLabel(arch: ArchName, label: string): number {
+  const m = methodsOf(arch).find((x) => x.label === label);
+  if (m === undefined) throw new Error(`no invocation label ${label} on ${arch}`);
+  return m.labelNumber;
+}
+
+/** The method with label number `n` on `arch`, or undefined (0 is InvalidInvocation). */
+export function methodByLabel(arch: ArchName, n: number): NumberedMethod | undefined {
+  return n >= 1 ? methodsOf(arch)[n - 1] : undefined;
+}
+
+/** The method `iface_name` ('seL4_CNode', 'Mint') on `arch`, or undefined. */
+export function findMethod(arch: ArchName, iface: string, name: string): NumberedMethod | undefined {
+  return methodsOf(arch).find((m) => m.iface === iface && m.name === name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message layout
+
+/** Where one value parameter travels in the message. */
+export interface ValueSlot {
+  readonly param: Param;
+  /** Message register holding its first bit. */
+  readonly mr: number;
+  /** Bit offset in that register. */
+  readonly shift: number;
+  /** Width in bits (a multiple of the word size for word-sized and larger types). */
+  readonly bits: number;
+}
+
+/** How a method's arguments are packed. */
+export interface MessageLayout {
+  readonly values: readonly ValueSlot[];
+  /** Capability arguments in extra-cap order. */
+  readonly caps: readonly Param[];
+  /** Message registers the inputs use (the length of the request). */
+  readonly inputWords: number;
+  /** Result slots (outputs packed the same way from MR0). */
+  readonly results: readonly ValueSlot[];
+}
+
+/** Size in bits of a value type for a word size and arch. */
+export function typeBits(type: string, wordBits: 32 | 64, userContextWords: number): number {
+  switch (type) {
+    case 'seL4_Bool':
+      return 1;
+    case 'seL4_Uint8':
+      return 8;
+    case 'seL4_Uint16':
+      return 16;
+    case 'seL4_Uint32':
+      return 32;
+    case 'seL4_Time':
+      return 64;
+    case 'seL4_UserContext':
+      return userContextWords * wordBits;
+    case 'seL4_ARM_SMCContext':
+      return 8 * wordBits;
+    default:
+      return wordBits;
+  }
+}
+
+function pack(params: readonly Param[], wordBits: 32 | 64, userContextWords: number): ValueSlot[] {
+  let used = 0;
+  const out: ValueSlot[] = [];
+  for (const param of params) {
+    const bits = typeBits(param.type, wordBits, userContextWords);
+    const align = Math.min(bits, wordBits);
+    if (used % align !== 0) used += align - (used % align);
+    out.push({ param, mr: Math.floor(used / wordBits), shift: used % wordBits, bits });
+    used += bits;
+  }
+  return out;
+}
+
+/** The message layout of `m` for a word size (and the arch's seL4_UserContext length). */
+export function messageLayout(m: Method, wordBits: 32 | 64, userContextWords: number): MessageLayout {
+  const values = pack(m.params.filter((p) => !p.cap), wordBits, userContextWords);
+  const last = values[values.length - 1];
+  const inputWords = last === undefined ? 0 : Math.ceil((last.mr * wordBits + last.shift + last.bits) / wordBits);
+  return {
+    values,
+    caps: m.params.filter((p) => p.cap),
+    inputWords,
+    results: pack(m.results, wordBits, userContextWords),
+  };
+}
