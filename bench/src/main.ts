@@ -7,8 +7,9 @@ import { writeFileSync } from 'node:fs';
 import type { Figure } from './figure.js';
 import { fmt } from './figure.js';
 import { halFigures } from './figures/hal.js';
+import { objectFigures } from './figures/object.js';
 
-const FIGURES: Figure[] = [...halFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);
