@@ -16,3 +16,4 @@ export * from './cnodecapdata.js';
 export * from './ipcbuffer.js';
 export * from './bootinfo.js';
 export * from './interface.js';
+export * from './user/index.js';

@@ -166,3 +166,10 @@ export function writeSlot(slot: Cte, cap: Cap): void {
   slot.revocable = true;
   slot.firstBadged = true;
 }
+
+/** seL4's slotCapLongRunningDelete: deleting this cap would tear down a TCB or CNode. */
+export function slotCapLongRunningDelete(slot: Cte): boolean {
+  const t = slot.cap.type;
+  if (t === CapType.Null || !isFinalCapability(slot)) return false;
+  return t === CapType.Thread || t === CapType.Zombie || t === CapType.CNode;
+}

@@ -10,6 +10,7 @@
  */
 
 import type { Arch, ThreadContext } from '@tsel4/hal';
+import type { Cap } from './cap.js';
 import { Cte, type CteOwner } from './cte.js';
 import type { LookupFault } from './errors.js';
 import { KObject, type Endpoint, type Notification } from './kobject.js';
@@ -102,6 +103,12 @@ export class Tcb extends KObject implements CteOwner {
   name: string;
   /** The five internal slots. */
   readonly ctes: readonly Cte[];
+  /**
+   * The two reply caps naming this thread (without and with Grant), made once: caps are immutable,
+   * so every Call from this thread can put the same object in its receiver's caller slot.
+   */
+  replyCapNoGrant: Cap | null = null;
+  replyCapGrant: Cap | null = null;
 
   constructor(
     addr: number,

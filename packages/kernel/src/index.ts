@@ -1,0 +1,21 @@
+/*
+ * @tsel4/kernel: threads and scheduling, the IPC protocol, notifications, faults, interrupts and
+ * boot. See README.md.
+ */
+export * from './config.js';
+export * from './kernel.js';
+export * from './irqstate.js';
+export * from './registers.js';
+export * from './scheduler.js';
+export * from './cspace.js';
+export * from './ipcbuffer.js';
+export * from './ipc.js';
+export * from './signal.js';
+export * from './faults.js';
+export * from './threads.js';
+export * from './tcbops.js';
+export * from './irq.js';
+export * from './vspace.js';
+export * from './boot.js';
+export * from './create.js';
+export * from './invariants.js';

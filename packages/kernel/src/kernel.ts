@@ -1,0 +1,124 @@
+/*
+ * The kernel's state (seL4's ks* globals and node state) and the wiring between it and the
+ * object layer.
+ *
+ * Behaviour lives in free functions grouped by concept (scheduler.ts, ipc.ts, signal.ts,
+ * faults.ts, ...), each taking the Kernel first, as seL4's C functions read its globals. The
+ * Kernel supplies the object layer's hooks, so deleting the last cap to an endpoint cancels its
+ * IPC here, and so on.
+ */
+
+import type { Arch, Board, PhysicalMemory } from '@tsel4/hal';
+import { Cte, type Fault, type KernelHooks, type LookupFault, ObjectSpace, type Tcb } from '@tsel4/object';
+import type { KernelConfig } from './config.js';
+import { IRQState } from './irqstate.js';
+
+/** seL4's ksSchedulerAction, minus the candidate pointer (kept in Kernel.candidate). */
+export const SchedulerAction = {
+  /** Keep running the current thread (SchedulerAction_ResumeCurrentThread). */
+  ResumeCurrentThread: 0,
+  /** Pick the highest-priority ready thread (SchedulerAction_ChooseNewThread). */
+  ChooseNewThread: 1,
+  /** Consider switching to Kernel.candidate (seL4 stores the TCB pointer in the action). */
+  SwitchToThread: 2,
+} as const;
+export type SchedulerAction = (typeof SchedulerAction)[keyof typeof SchedulerAction];
+
+/** Bits of one ready-queue bitmap word. */
+export const BITMAP_WORD_BITS = 32;
+/** Level-2 bitmap words per domain (256 priorities / 32). */
+export const L2_WORDS = 8;
+
+/** Counters the kernel keeps for statistics (never read by kernel logic). */
+export interface KernelCounters {
+  contextSwitches: number;
+  faults: number;
+  doubleFaults: number;
+  interrupts: number;
+  preemptions: number;
+}
+
+/** Receives kernel log lines (seL4's userError and debug prints, off the user console). */
+export type KernelLog = (line: string) => void;
+
+export class Kernel {
+  readonly arch: Arch;
+  readonly memory: PhysicalMemory;
+  readonly space: ObjectSpace;
+  readonly wordBits: 32 | 64;
+  /** n_msgRegisters. */
+  readonly nMsgRegisters: number;
+
+  // --- scheduling (seL4: ksCurThread, ksIdleThread, ksSchedulerAction, ksReadyQueues, bitmaps)
+  curThread!: Tcb;
+  idleThread!: Tcb;
+  action: SchedulerAction = SchedulerAction.ResumeCurrentThread;
+  candidate: Tcb | null = null;
+  /** Ready queue heads and tails, indexed by domain * 256 + priority. */
+  readonly queueHead: (Tcb | null)[];
+  readonly queueTail: (Tcb | null)[];
+  /** Level-1 bitmap per domain: bit i set when L2 word i is non-zero. */
+  readonly l1Bitmap: Uint32Array;
+  /** Level-2 bitmaps: L2_WORDS words per domain, bit p%32 of word p/32 per priority. */
+  readonly l2Bitmap: Uint32Array;
+
+  // --- domains (ksCurDomain, ksDomainTime, ksDomScheduleIdx)
+  curDomain = 0;
+  domainTime = 0;
+  domScheduleIdx = 0;
+  domScheduleStart = 0;
+  readonly domainSchedule: { domain: number; length: number }[];
+
+  // --- the current invocation (current_fault, current_lookup_fault, current_extra_caps)
+  currentFault: Fault | null = null;
+  currentLookupFault: LookupFault | null = null;
+  readonly extraCaps: (Cte | null)[] = [null, null, null];
+  /** ksWorkUnitsCompleted. */
+  workUnitsCompleted = 0;
+
+  // --- interrupts (intStateIRQTable, intStateIRQNode)
+  readonly irqState: Uint8Array;
+  readonly irqNode: Cte[];
+
+  /** Every TCB ever created, for debugging and the invariant checker (seL4's debug TCB list). */
+  readonly tcbs = new Set<Tcb>();
+  /** The root task's TCB (null before boot). */
+  rootTcb: Tcb | null = null;
+  /** The root CNode's slot holding the root CNode cap (for reachability in checks). */
+  rootCNodeSlot: Cte | null = null;
+
+  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0 };
+  /** Where seL4's debug messages go (userError, double faults); null drops them. */
+  log: KernelLog | null = null;
+  /** Called when a TCB is created (the machine attaches a program runner to its context). */
+  onTcbCreated: ((tcb: Tcb) => void) | null = null;
+
+  constructor(
+    readonly board: Board,
+    readonly config: KernelConfig,
+    hooks: (k: Kernel) => KernelHooks,
+  ) {
+    this.arch = board.arch;
+    this.memory = board.memory;
+    this.wordBits = board.arch.wordBits;
+    this.nMsgRegisters = board.arch.syscall.msgRegs.length;
+    const nq = config.numDomains * config.numPriorities;
+    this.queueHead = new Array<Tcb | null>(nq).fill(null);
+    this.queueTail = new Array<Tcb | null>(nq).fill(null);
+    this.l1Bitmap = new Uint32Array(config.numDomains);
+    this.l2Bitmap = new Uint32Array(config.numDomains * L2_WORDS);
+    this.domainSchedule = config.domainSchedule.map((e) => ({ ...e }));
+    this.space = new ObjectSpace(board.arch, board.memory, undefined, {
+      retypeFanOutLimit: config.retypeFanOutLimit,
+      timeSlice: config.timeSlice,
+    });
+    this.space.hooks = hooks(this);
+    this.irqState = new Uint8Array(board.irq.maxIrq + 1).fill(IRQState.Inactive);
+    this.irqNode = Array.from({ length: board.irq.maxIrq + 1 }, (_, i) => new Cte(null, i));
+  }
+
+  /** Write a line to the kernel log, if anyone listens. */
+  debug(line: string): void {
+    this.log?.(line);
+  }
+}

@@ -1,0 +1,115 @@
+/*
+ * Kernel-object invocations from user code, driven by the interface table: the same table the
+ * kernel's decoders read. A generated stub (invocations.gen.ts) names its method; this module
+ * packs the arguments into message registers and extra caps exactly as libsel4's generated C
+ * stubs do (messageLayout), makes the call, and unpacks results.
+ */
+
+import { type ArchName } from '@tsel4/hal';
+import type { WordInput } from '@tsel4/hal';
+import { messageLayout, type MessageLayout, methodsOf, type NumberedMethod } from '../interface.js';
+import { currentThread, type Syscall } from './runtime.js';
+import { invocationResultBig, invoke } from './syscalls.js';
+
+/** Registers by seL4_UserContext field name ('rip', 'rsp', ... on x86_64; 'pc', 'sp', ... on ARM). */
+export type seL4_UserContext = Record<string, WordInput>;
+
+interface Prepared {
+  readonly method: NumberedMethod;
+  readonly layout: MessageLayout;
+  /** Index in the stub's argument list of each value slot and each cap. */
+  readonly valueArg: readonly number[];
+  readonly capArg: readonly number[];
+}
+
+const cache = new Map<string, Prepared>();
+
+function prepare(arch: ArchName, wordBits: 32 | 64, ctxWords: number, iface: string, name: string): Prepared {
+  const key = `${arch}:${iface}:${name}`;
+  let p = cache.get(key);
+  if (p === undefined) {
+    const method = methodsOf(arch).find((m) => m.iface === iface && m.name === name);
+    if (method === undefined) throw new Error(`${iface}_${name} does not exist on ${arch}`);
+    const layout = messageLayout(method, wordBits, ctxWords);
+    const valueArg = layout.values.map((v) => method.params.indexOf(v.param));
+    const capArg = layout.caps.map((c) => method.params.indexOf(c));
+    p = { method, layout, valueArg, capArg };
+    cache.set(key, p);
+  }
+  return p;
+}
+
+function toBig(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) throw new RangeError(`argument ${v} is not an integer`);
+    return BigInt(v);
+  }
+  throw new TypeError(`argument ${String(v)} is not a number`);
+}
+
+/** Pack the value arguments into message words, as the C stub generator does. */
+function packWords(p: Prepared, args: readonly unknown[], wordBits: 32 | 64, ctxNames: readonly string[]): WordInput[] {
+  const words: bigint[] = new Array<bigint>(p.layout.inputWords).fill(0n);
+  const wb = BigInt(wordBits);
+  p.layout.values.forEach((slot, i) => {
+    const arg = args[p.valueArg[i]!];
+    if (slot.param.type === 'seL4_UserContext' || slot.param.type === 'seL4_ARM_SMCContext') {
+      const ctx = (arg ?? {}) as Record<string, WordInput>;
+      const n = slot.bits / wordBits;
+      const names = slot.param.type === 'seL4_UserContext' ? ctxNames : Array.from({ length: 8 }, (_, j) => `x${j}`);
+      for (let j = 0; j < n; j++) words[slot.mr + j] = BigInt.asUintN(wordBits, toBig(ctx[names[j]!] ?? 0));
+      return;
+    }
+    const v = toBig(arg);
+    if (slot.bits > wordBits) {
+      // a 64-bit value on a 32-bit word: low word first
+      words[slot.mr] = BigInt.asUintN(wordBits, v);
+      words[slot.mr + 1] = BigInt.asUintN(wordBits, v >> wb);
+      return;
+    }
+    const masked = slot.bits === wordBits ? BigInt.asUintN(wordBits, v) : BigInt.asUintN(slot.bits, v);
+    words[slot.mr] = words[slot.mr]! | (masked << BigInt(slot.shift));
+  });
+  return words;
+}
+
+/**
+ * Invoke method iface_name on `service` with the stub's arguments (in the method's parameter
+ * order). Returns the seL4_Error.
+ */
+export function invokeMethod(iface: string, name: string, service: WordInput, args: readonly unknown[]): Syscall<number> {
+  const t = currentThread();
+  const a = t.ctx.arch;
+  const p = prepare(a.name, a.wordBits, a.userContext.length, iface, name);
+  const words = packWords(p, args, a.wordBits, a.userContextNames);
+  const caps = p.capArg.map((i) => args[i] as WordInput);
+  return invoke(service, p.method.labelNumber, caps, words) as Syscall<number>;
+}
+
+/** Result word `i` of the last invocation of iface_name, unpacked by the method's result layout. */
+export function resultOf(iface: string, name: string, field: string): number | bigint {
+  const t = currentThread();
+  const a = t.ctx.arch;
+  const p = prepare(a.name, a.wordBits, a.userContext.length, iface, name);
+  const slot = p.layout.results.find((r) => r.param.name === field);
+  if (slot === undefined) throw new Error(`${iface}_${name} has no result ${field}`);
+  if (slot.bits > a.wordBits) {
+    return (invocationResultBig(slot.mr + 1) << BigInt(a.wordBits)) | invocationResultBig(slot.mr);
+  }
+  if (slot.bits === a.wordBits) {
+    const big = invocationResultBig(slot.mr);
+    return big < 1n << 53n ? Number(big) : big;
+  }
+  return Number((invocationResultBig(slot.mr) >> BigInt(slot.shift)) & ((1n << BigInt(slot.bits)) - 1n));
+}
+
+/** Copy `count` registers of a ReadRegisters reply into `regs` (seL4_UserContext order). */
+export function readRegistersInto(regs: seL4_UserContext, count: number): void {
+  const a = currentThread().ctx.arch;
+  for (let i = 0; i < count && i < a.userContextNames.length; i++) {
+    const v = invocationResultBig(i);
+    regs[a.userContextNames[i]!] = v < 1n << 53n ? Number(v) : v;
+  }
+}

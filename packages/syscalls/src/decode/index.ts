@@ -1,0 +1,55 @@
+/*
+ * decodeInvocation (seL4: src/object/objecttype.c): dispatch an invocation by the type of the
+ * invoked cap. Endpoint, notification and reply caps are IPC; everything else is a kernel object
+ * method decoded by its own module.
+ */
+
+import { doReplyTransfer, sendIPC, sendSignal, setThreadState } from '@tsel4/kernel';
+import { CapType, type Endpoint, type Notification, type OpResult, SyscallError, type Tcb, ThreadState } from '@tsel4/object';
+import type { Invocation } from '../invocation.js';
+import { decodeCNodeInvocation } from './cnode.js';
+import { decodeDomainInvocation } from './domain.js';
+import { decodeIRQControlInvocation, decodeIRQHandlerInvocation } from './irq.js';
+import { decodeTCBInvocation } from './tcb.js';
+import { decodeUntypedInvocation } from './untyped.js';
+
+export function decodeInvocation(inv: Invocation): OpResult {
+  const k = inv.k;
+  const cap = inv.cap;
+  switch (cap.type) {
+    case CapType.Null:
+    case CapType.Zombie:
+      return SyscallError.invalidCapability(0);
+    case CapType.Endpoint:
+      if (!cap.canSend) return SyscallError.invalidCapability(0);
+      setThreadState(k, inv.cur, ThreadState.Restart);
+      sendIPC(k, inv.isBlocking, inv.isCall, cap.badgeLo, cap.badgeHi, cap.canGrant, cap.canGrantReply, inv.cur, cap.obj as Endpoint);
+      return null;
+    case CapType.Notification:
+      if (!cap.canSend) return SyscallError.invalidCapability(0);
+      setThreadState(k, inv.cur, ThreadState.Restart);
+      sendSignal(k, cap.obj as Notification, cap.badgeLo, cap.badgeHi);
+      return null;
+    case CapType.Reply:
+      if (cap.isMaster) return SyscallError.invalidCapability(0);
+      setThreadState(k, inv.cur, ThreadState.Restart);
+      doReplyTransfer(k, inv.cur, cap.obj as Tcb, inv.slot, cap.canGrant);
+      return null;
+    case CapType.Thread:
+      return decodeTCBInvocation(inv);
+    case CapType.Domain:
+      return decodeDomainInvocation(inv);
+    case CapType.CNode:
+      return decodeCNodeInvocation(inv);
+    case CapType.Untyped:
+      return decodeUntypedInvocation(inv);
+    case CapType.IrqControl:
+      return decodeIRQControlInvocation(inv);
+    case CapType.IrqHandler:
+      return decodeIRQHandlerInvocation(inv);
+    default:
+      // Arch objects (frames, paging structures, ASID and IO port caps): their invocations are not
+      // implemented yet, and answer as seL4 does an invocation it does not recognise.
+      return SyscallError.illegalOperation();
+  }
+}

@@ -1,0 +1,227 @@
+/*
+ * decodeTCBInvocation (seL4: src/object/tcb.c, classic): every check in seL4's order, then the
+ * kernel package's invokeTCB_* function.
+ */
+
+import {
+  checkValidIPCBuffer,
+  invokeCopyRegisters,
+  invokeNotificationControl,
+  invokeReadRegisters,
+  invokeResume,
+  invokeSetFlags,
+  invokeSetTLSBase,
+  invokeSuspend,
+  invokeThreadControl,
+  invokeWriteRegisters,
+  isValidVTableRoot,
+  type CapSource,
+  type ThreadControl,
+} from '@tsel4/kernel';
+import {
+  type Cap,
+  CapType,
+  type Cte,
+  deriveCap,
+  type Notification,
+  type OpResult,
+  slotCapLongRunningDelete,
+  SyscallError,
+  type Tcb,
+  TCB_CTABLE,
+  TCB_VTABLE,
+  updateCapData,
+} from '@tsel4/object';
+import type { Invocation } from '../invocation.js';
+import { performing } from './cnode.js';
+
+/** seL4's checkPrio: a priority or MCP above the authority's MCP is a RangeError. */
+function checkPrio(prio: number, auth: Tcb): SyscallError | null {
+  return prio > auth.mcp ? SyscallError.rangeError(0, auth.mcp) : null;
+}
+
+/** The authority TCB of Set(MC)Priority/SetSchedParams: InvalidCapability(1) if not a thread cap. */
+function authority(inv: Invocation): Tcb | SyscallError {
+  const cap = inv.extra(0)!.cap;
+  return cap.type === CapType.Thread ? (cap.obj as Tcb) : SyscallError.invalidCapability(1);
+}
+
+/** The CSpace and VSpace root parts of Configure and SetSpace, decoded in seL4's order. */
+function decodeRoots(
+  inv: Invocation,
+  target: Tcb,
+  cRootSlot: Cte,
+  vRootSlot: Cte,
+  cRootDataIndex: number,
+): { cRoot: CapSource; vRoot: CapSource } | SyscallError {
+  const k = inv.k;
+  if (slotCapLongRunningDelete(target.ctes[TCB_CTABLE]!) || slotCapLongRunningDelete(target.ctes[TCB_VTABLE]!)) {
+    return SyscallError.illegalOperation();
+  }
+  let cRootCap: Cap = cRootSlot.cap;
+  if (inv.arg(cRootDataIndex) !== 0) {
+    cRootCap = updateCapData(false, inv.lo(cRootDataIndex), inv.hi(cRootDataIndex), cRootCap, k.wordBits);
+  }
+  const dc = deriveCap(cRootSlot, cRootCap);
+  if (dc instanceof SyscallError) return dc;
+  if (dc.type !== CapType.CNode) return SyscallError.illegalOperation();
+  let vRootCap: Cap = vRootSlot.cap;
+  const vd = cRootDataIndex + 1;
+  if (inv.arg(vd) !== 0) vRootCap = updateCapData(false, inv.lo(vd), inv.hi(vd), vRootCap, k.wordBits);
+  const dv = deriveCap(vRootSlot, vRootCap);
+  if (dv instanceof SyscallError) return dv;
+  if (!isValidVTableRoot(k, dv)) return SyscallError.illegalOperation();
+  return { cRoot: { cap: dc, srcSlot: cRootSlot }, vRoot: { cap: dv, srcSlot: vRootSlot } };
+}
+
+/** The IPC buffer part of Configure and SetIPCBuffer. */
+function decodeBuffer(inv: Invocation, addrIndex: number, bufferSlot: Cte): ThreadControl['buffer'] | SyscallError {
+  const lo = inv.lo(addrIndex);
+  const hi = inv.hi(addrIndex);
+  if (lo === 0 && hi === 0) return { lo, hi, source: null };
+  const dc = deriveCap(bufferSlot, bufferSlot.cap);
+  if (dc instanceof SyscallError) return dc;
+  const err = checkValidIPCBuffer(inv.k, lo, dc);
+  if (err !== null) return err;
+  return { lo, hi, source: { cap: dc, srcSlot: bufferSlot } };
+}
+
+export function decodeTCBInvocation(inv: Invocation): OpResult {
+  const L = inv.L;
+  const k = inv.k;
+  const target = inv.cap.obj as Tcb;
+  const label = inv.label;
+  const a = k.arch;
+
+  switch (label) {
+    case L['TCBReadRegisters']: {
+      if (inv.length < 2) return SyscallError.truncatedMessage();
+      const flags = inv.lo(0);
+      const n = inv.arg(1);
+      const max = a.userContext.length;
+      if (n < 1 || n > max) return SyscallError.rangeError(1, max);
+      if (target === inv.cur) return SyscallError.illegalOperation();
+      return performing(inv, () => {
+        invokeReadRegisters(k, target, (flags & 1) !== 0, n, inv.isCall);
+        return null;
+      });
+    }
+    case L['TCBWriteRegisters']: {
+      if (inv.length < 2) return SyscallError.truncatedMessage();
+      const flags = inv.lo(0);
+      const w = inv.arg(1);
+      if (inv.length - 2 < w) return SyscallError.truncatedMessage();
+      if (target === inv.cur) return SyscallError.illegalOperation();
+      return performing(inv, () => {
+        invokeWriteRegisters(k, target, (flags & 1) !== 0, w, (i) => [inv.lo(i), inv.hi(i)]);
+        return null;
+      });
+    }
+    case L['TCBCopyRegisters']: {
+      const ex0 = inv.extra(0);
+      if (inv.length < 1 || ex0 === null) return SyscallError.truncatedMessage();
+      const flags = inv.lo(0);
+      if (ex0.cap.type !== CapType.Thread) return SyscallError.invalidCapability(1);
+      const src = ex0.cap.obj as Tcb;
+      return performing(inv, () => {
+        invokeCopyRegisters(k, target, src, (flags & 1) !== 0, (flags & 2) !== 0, (flags & 4) !== 0, (flags & 8) !== 0);
+        return null;
+      });
+    }
+    case L['TCBSuspend']:
+      return performing(inv, () => {
+        invokeSuspend(k, target);
+        return null;
+      });
+    case L['TCBResume']:
+      return performing(inv, () => {
+        invokeResume(k, target);
+        return null;
+      });
+    case L['TCBConfigure']: {
+      const c0 = inv.extra(0);
+      const c1 = inv.extra(1);
+      const c2 = inv.extra(2);
+      if (inv.length < 4 || c0 === null || c1 === null || c2 === null) return SyscallError.truncatedMessage();
+      const buffer = decodeBuffer(inv, 3, c2);
+      if (buffer instanceof SyscallError) return buffer;
+      const roots = decodeRoots(inv, target, c0, c1, 1);
+      if (roots instanceof SyscallError) return roots;
+      return performing(inv, () =>
+        invokeThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots, buffer }),
+      );
+    }
+    case L['TCBSetPriority']:
+    case L['TCBSetMCPriority']: {
+      if (inv.length < 1 || inv.extra(0) === null) return SyscallError.truncatedMessage();
+      const value = inv.arg(0);
+      const auth = authority(inv);
+      if (auth instanceof SyscallError) return auth;
+      const err = checkPrio(value, auth);
+      if (err !== null) return err;
+      const tc: ThreadControl = label === L['TCBSetPriority'] ? { priority: value } : { mcp: value };
+      return performing(inv, () => invokeThreadControl(k, target, null, tc));
+    }
+    case L['TCBSetSchedParams']: {
+      if (inv.length < 2 || inv.extra(0) === null) return SyscallError.truncatedMessage();
+      const mcp = inv.arg(0);
+      const prio = inv.arg(1);
+      const auth = authority(inv);
+      if (auth instanceof SyscallError) return auth;
+      const e1 = checkPrio(mcp, auth);
+      if (e1 !== null) return e1;
+      const e2 = checkPrio(prio, auth);
+      if (e2 !== null) return e2;
+      return performing(inv, () => invokeThreadControl(k, target, null, { mcp, priority: prio }));
+    }
+    case L['TCBSetIPCBuffer']: {
+      const c0 = inv.extra(0);
+      if (inv.length < 1 || c0 === null) return SyscallError.truncatedMessage();
+      const buffer = decodeBuffer(inv, 0, c0);
+      if (buffer instanceof SyscallError) return buffer;
+      return performing(inv, () => invokeThreadControl(k, target, inv.slot, { buffer }));
+    }
+    case L['TCBSetSpace']: {
+      const c0 = inv.extra(0);
+      const c1 = inv.extra(1);
+      if (inv.length < 3 || c0 === null || c1 === null) return SyscallError.truncatedMessage();
+      const roots = decodeRoots(inv, target, c0, c1, 1);
+      if (roots instanceof SyscallError) return roots;
+      return performing(inv, () => invokeThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots }));
+    }
+    case L['TCBBindNotification']: {
+      const c0 = inv.extra(0);
+      if (c0 === null) return SyscallError.truncatedMessage();
+      if (target.boundNotification !== null) return SyscallError.illegalOperation();
+      const cap = c0.cap;
+      if (cap.type !== CapType.Notification) return SyscallError.illegalOperation();
+      if (!cap.canReceive) return SyscallError.illegalOperation();
+      const ntfn = cap.obj as Notification;
+      if (ntfn.head !== null || ntfn.boundTcb !== null) return SyscallError.illegalOperation();
+      return performing(inv, () => {
+        invokeNotificationControl(target, ntfn);
+        return null;
+      });
+    }
+    case L['TCBUnbindNotification']:
+      if (target.boundNotification === null) return SyscallError.illegalOperation();
+      return performing(inv, () => {
+        invokeNotificationControl(target, null);
+        return null;
+      });
+    case L['TCBSetTLSBase']:
+      if (inv.length < 1) return SyscallError.truncatedMessage();
+      return performing(inv, () => {
+        invokeSetTLSBase(k, target, inv.lo(0), inv.hi(0));
+        return null;
+      });
+    case L['TCBSetFlags']:
+      if (inv.length < 2) return SyscallError.truncatedMessage();
+      return performing(inv, () => {
+        invokeSetFlags(k, target, inv.lo(0), inv.lo(1), inv.isCall);
+        return null;
+      });
+    default:
+      return SyscallError.illegalOperation();
+  }
+}

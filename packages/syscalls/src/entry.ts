@@ -1,0 +1,353 @@
+/*
+ * Kernel entry (seL4: src/api/syscall.c and the arch c_traps.c): the syscall handler with its
+ * fastpath and slow path, the unknown-syscall handler (which serves the debug calls), user-level
+ * and VM faults, and interrupts. Every entry ends with schedule() and activateThread(), as in
+ * seL4.
+ */
+
+import { wordToHex } from '@tsel4/hal';
+import {
+  activateThread,
+  clampedLength,
+  deleteCallerCap,
+  doReplyTransfer,
+  handleFault,
+  handleInterrupt,
+  handleYield,
+  type Kernel,
+  lookupCap,
+  lookupExtraCaps,
+  lookupIPCBuffer,
+  lookupSlot,
+  NO_BUFFER,
+  receiveIPC,
+  receiveSignal,
+  regHi,
+  regLo,
+  replyFromKernelError,
+  replyFromKernelSuccessEmpty,
+  schedule,
+  setReg,
+  setThreadState,
+  threadName,
+} from '@tsel4/kernel';
+import {
+  CAP_TAGS,
+  seL4_Fault_CapFault,
+  seL4_Fault_UnknownSyscall,
+  seL4_Fault_UserException,
+  seL4_Fault_VMFault,
+  seL4_SysCall,
+  seL4_SysDebugCapIdentify,
+  seL4_SysDebugDumpScheduler,
+  seL4_SysDebugHalt,
+  seL4_SysDebugNameThread,
+  seL4_SysDebugPutChar,
+  seL4_SysDebugSnapshot,
+  seL4_SysNBRecv,
+  seL4_SysNBSend,
+  seL4_SysRecv,
+  seL4_SysReply,
+  seL4_SysReplyRecv,
+  seL4_SysSend,
+  seL4_SysYield,
+  SYSCALL_MAX,
+  SYSCALL_MIN,
+} from '@tsel4/libsel4';
+import {
+  type Cap,
+  CapType,
+  Fault,
+  LookupFault,
+  type Notification,
+  type PagingObject,
+  PREEMPTED,
+  SyscallError,
+  type Tcb,
+  TCB_CALLER,
+  ThreadState,
+  threadStateName,
+} from '@tsel4/object';
+import { decodeInvocation } from './decode/index.js';
+import { Invocation, type Labels } from './invocation.js';
+
+/** What the entry code needs from the machine around the kernel. */
+export interface EntryContext {
+  readonly k: Kernel;
+  readonly L: Labels;
+  /** Stop the machine (DebugHalt). */
+  halt(reason: string): void;
+}
+
+// --------------------------------------------------------------------------------------------
+
+/** seL4's handleInvocation (classic). */
+function handleInvocation(c: EntryContext, isCall: boolean, isBlocking: boolean): typeof PREEMPTED | null {
+  const k = c.k;
+  const thread = k.curThread;
+  const sc = k.arch.syscall;
+  const infoLo = regLo(thread, sc.infoReg);
+  const cptrLo = regLo(thread, sc.capReg);
+  const cptrHi = regHi(thread, sc.capReg);
+  const slot = lookupSlot(k, thread, cptrLo, cptrHi);
+  if (slot === null) {
+    k.debug(`Invocation of invalid cap #${wordToHex(cptrLo, cptrHi)}.`);
+    k.currentFault = new Fault(seL4_Fault_CapFault, cptrLo, cptrHi, 0);
+    if (isBlocking) handleFault(k, thread);
+    return null;
+  }
+  const buf = lookupIPCBuffer(false, thread);
+  if (!lookupExtraCaps(k, thread, buf, infoLo)) {
+    k.debug('Lookup of extra caps failed.');
+    if (isBlocking) handleFault(k, thread);
+    return null;
+  }
+  let length = clampedLength(infoLo);
+  if (length > k.nMsgRegisters && buf === NO_BUFFER) length = k.nMsgRegisters;
+  const label = (infoLo >>> 12) + regHi(thread, sc.infoReg) * 0x100000;
+  const inv = new Invocation(k, c.L, thread, label, length, buf, cptrLo, cptrHi, slot, slot.cap, isCall, isBlocking);
+  const status = decodeInvocation(inv);
+  if (status === PREEMPTED) return PREEMPTED;
+  if (status instanceof SyscallError) {
+    k.debug(`Invocation of ${describeCap(slot.cap)} #${wordToHex(cptrLo, cptrHi)} failed: ${status.toString()}`);
+    if (isCall) replyFromKernelError(k, thread, status);
+    return null;
+  }
+  if (thread.state === ThreadState.Restart) {
+    if (isCall) replyFromKernelSuccessEmpty(k, thread);
+    setThreadState(k, thread, ThreadState.Running);
+  }
+  return null;
+}
+
+function describeCap(cap: Cap): string {
+  return cap.obj === null ? `cap type ${cap.type}` : `${cap.obj.kindName} cap`;
+}
+
+/** seL4's handleReply (classic). */
+function handleReply(k: Kernel): void {
+  const callerSlot = k.curThread.ctes[TCB_CALLER]!;
+  const cap = callerSlot.cap;
+  if (cap.type === CapType.Reply) {
+    if (cap.isMaster) throw new Error('internal: a master reply cap in a caller slot');
+    doReplyTransfer(k, k.curThread, cap.obj as Tcb, callerSlot, cap.canGrant);
+    return;
+  }
+  if (cap.type !== CapType.Null) throw new Error('internal: handleReply found a non-reply cap in the caller slot');
+}
+
+/** seL4's handleRecv (classic). */
+function handleRecv(k: Kernel, isBlocking: boolean): void {
+  const t = k.curThread;
+  const sc = k.arch.syscall;
+  const lo = regLo(t, sc.capReg);
+  const hi = regHi(t, sc.capReg);
+  const cap = lookupCap(k, t, lo, hi);
+  if (cap === null) {
+    k.currentFault = new Fault(seL4_Fault_CapFault, lo, hi, 1);
+    handleFault(k, t);
+    return;
+  }
+  switch (cap.type) {
+    case CapType.Endpoint:
+      if (!cap.canReceive) break;
+      deleteCallerCap(k, t);
+      receiveIPC(k, t, cap, isBlocking);
+      return;
+    case CapType.Notification: {
+      const bound = (cap.obj as Notification).boundTcb;
+      if (!cap.canReceive || (bound !== null && bound !== t)) break;
+      receiveSignal(k, t, cap, isBlocking);
+      return;
+    }
+  }
+  k.currentLookupFault = LookupFault.missingCapability(0);
+  k.currentFault = new Fault(seL4_Fault_CapFault, lo, hi, 1);
+  handleFault(k, t);
+}
+
+/** The pending interrupt, if any, after a preempted operation (seL4: checkInterrupt). */
+function checkInterrupt(k: Kernel): void {
+  const irq = k.board.irq.active();
+  if (irq >= 0) handleInterrupt(k, irq);
+}
+
+/** seL4's handleSyscall for the API block (-1..-8). */
+export function handleSyscall(c: EntryContext, sysno: number): void {
+  const k = c.k;
+  switch (sysno) {
+    case seL4_SysSend:
+      if (handleInvocation(c, false, true) === PREEMPTED) checkInterrupt(k);
+      break;
+    case seL4_SysNBSend:
+      if (handleInvocation(c, false, false) === PREEMPTED) checkInterrupt(k);
+      break;
+    case seL4_SysCall:
+      if (handleInvocation(c, true, true) === PREEMPTED) checkInterrupt(k);
+      break;
+    case seL4_SysRecv:
+      handleRecv(k, true);
+      break;
+    case seL4_SysReply:
+      handleReply(k);
+      break;
+    case seL4_SysReplyRecv:
+      handleReply(k);
+      handleRecv(k, true);
+      break;
+    case seL4_SysNBRecv:
+      handleRecv(k, false);
+      break;
+    case seL4_SysYield:
+      handleYield(k);
+      break;
+  }
+  schedule(k);
+  activateThread(k);
+}
+
+/** seL4_DebugCapIdentify's answer: the kernel's tag for the cap's type on this arch. */
+function capTag(k: Kernel, cap: Cap): number {
+  const tags = CAP_TAGS[k.arch.name];
+  switch (cap.type) {
+    case CapType.Null:
+      return tags['null_cap']!;
+    case CapType.Untyped:
+      return tags['untyped_cap']!;
+    case CapType.Endpoint:
+      return tags['endpoint_cap']!;
+    case CapType.Notification:
+      return tags['notification_cap']!;
+    case CapType.Reply:
+      return tags['reply_cap']!;
+    case CapType.CNode:
+      return tags['cnode_cap']!;
+    case CapType.Thread:
+      return tags['thread_cap']!;
+    case CapType.IrqControl:
+      return tags['irq_control_cap']!;
+    case CapType.IrqHandler:
+      return tags['irq_handler_cap']!;
+    case CapType.Zombie:
+      return tags['zombie_cap']!;
+    case CapType.Domain:
+      return tags['domain_cap']!;
+    case CapType.Frame:
+      return tags['frame_cap']!;
+    case CapType.PageTable: {
+      const kind = (cap.obj as PagingObject).kind;
+      const name = { pml4: 'pml4_cap', pdpt: 'pdpt_cap', pd: 'page_directory_cap', pt: 'page_table_cap', vspace: 'vspace_cap', iopt: 'io_page_table_cap' }[kind];
+      return tags[name] ?? tags['page_table_cap']!;
+    }
+    case CapType.ASIDControl:
+      return tags['asid_control_cap']!;
+    case CapType.ASIDPool:
+      return tags['asid_pool_cap']!;
+    case CapType.IOPortControl:
+      return tags['io_port_control_cap'] ?? 0;
+    case CapType.IOPort:
+      return tags['io_port_cap'] ?? 0;
+  }
+}
+
+/** seL4_DebugDumpScheduler's table, on the kernel log. */
+function dumpScheduler(k: Kernel): void {
+  k.debug('Dumping all tcbs!');
+  k.debug('Name                                    \tState          \tIP                  \t Prio \t Core');
+  for (const t of k.tcbs) {
+    const ip = wordToHex(regLo(t, k.arch.faultIP), regHi(t, k.arch.faultIP));
+    k.debug(`${t.name.padEnd(40)}\t${threadStateName(t.state).padEnd(15)}\t${ip.padEnd(20)}\t${String(t.priority).padStart(5)}\t    0`);
+  }
+}
+
+/** seL4's handleUnknownSyscall: the debug calls, else an UnknownSyscall fault. */
+export function handleUnknownSyscall(c: EntryContext, sysno: number, wLo: number, wHi: number): void {
+  const k = c.k;
+  const t = k.curThread;
+  const sc = k.arch.syscall;
+  switch (sysno) {
+    case seL4_SysDebugPutChar:
+      k.board.console.putChar(regLo(t, sc.capReg) & 0xff);
+      return;
+    case seL4_SysDebugDumpScheduler:
+      dumpScheduler(k);
+      return;
+    case seL4_SysDebugHalt:
+      k.debug(`Debug halt syscall from user thread ${t.describe()} "${t.name}"`);
+      c.halt(`DebugHalt from ${t.name}`);
+      return;
+    case seL4_SysDebugSnapshot:
+      k.debug(`Debug snapshot syscall from user thread ${t.describe()} "${t.name}"`);
+      return;
+    case seL4_SysDebugCapIdentify: {
+      const slot = lookupSlot(k, t, regLo(t, sc.capReg), regHi(t, sc.capReg));
+      setReg(t, sc.capReg, slot === null ? 0 : capTag(k, slot.cap), 0);
+      return;
+    }
+    case seL4_SysDebugNameThread: {
+      const slot = lookupSlot(k, t, regLo(t, sc.capReg), regHi(t, sc.capReg));
+      if (slot === null || slot.cap.type !== CapType.Thread) {
+        k.debug('SysDebugNameThread: cap is not a TCB, halting');
+        c.halt('SysDebugNameThread: cap is not a TCB');
+        return;
+      }
+      const buf = lookupIPCBuffer(true, t);
+      if (buf === NO_BUFFER) {
+        k.debug('SysDebugNameThread: Failed to lookup IPC buffer, halting');
+        c.halt('SysDebugNameThread: no IPC buffer');
+        return;
+      }
+      const name = threadName(k, buf, 120 * (k.wordBits / 8));
+      if (name === null) {
+        k.debug('SysDebugNameThread: Name too long, halting');
+        c.halt('SysDebugNameThread: name too long');
+        return;
+      }
+      (slot.cap.obj as Tcb).name = name;
+      return;
+    }
+  }
+  k.currentFault = new Fault(seL4_Fault_UnknownSyscall, 0, 0, 0, wLo, wHi);
+  handleFault(k, t);
+  schedule(k);
+  activateThread(k);
+}
+
+/** seL4's handleUserLevelFault. */
+export function handleUserLevelFault(c: EntryContext, number: number, code: number): void {
+  const k = c.k;
+  k.currentFault = new Fault(seL4_Fault_UserException, 0, 0, 0, number, code);
+  handleFault(k, k.curThread);
+  schedule(k);
+  activateThread(k);
+}
+
+/** seL4's handleVMFaultEvent. */
+export function handleVMFaultEvent(c: EntryContext, addr: number, fsr: number, prefetch: number): void {
+  const k = c.k;
+  k.currentFault = new Fault(seL4_Fault_VMFault, addr % 4294967296, Math.floor(addr / 4294967296), prefetch, fsr, 0);
+  handleFault(k, k.curThread);
+  schedule(k);
+  activateThread(k);
+}
+
+/** seL4's handleInterruptEntry. */
+export function handleInterruptEntry(c: EntryContext): void {
+  const k = c.k;
+  checkInterrupt(k);
+  schedule(k);
+  activateThread(k);
+}
+
+/** The syscall register as seL4's syscall_t (a signed word); NaN-free: large words map outside the API. */
+export function syscallNumber(lo: number, hi: number): number {
+  if (hi === 0xffffffff && lo >= 0x80000000) return lo | 0;
+  if (hi === 0 && lo < 0x80000000) return lo;
+  return hi >= 0x80000000 ? -0x80000001 : 0x80000000;
+}
+
+/** The slow path (seL4: slowpath): the syscall handler, or the unknown-syscall handler. */
+export function slowpath(c: EntryContext, sysno: number, wLo: number, wHi: number): void {
+  if (sysno < SYSCALL_MIN || sysno > SYSCALL_MAX) handleUnknownSyscall(c, sysno, wLo, wHi);
+  else handleSyscall(c, sysno);
+}

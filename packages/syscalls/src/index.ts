@@ -1,0 +1,9 @@
+/*
+ * @tsel4/syscalls: syscall entry and dispatch, invocation decoding, the IPC fastpath, and the
+ * runnable machine. See README.md.
+ */
+export * from './invocation.js';
+export * from './decode/index.js';
+export * from './entry.js';
+export * from './fastpath.js';
+export * from './machine.js';

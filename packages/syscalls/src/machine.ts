@@ -1,0 +1,325 @@
+/*
+ * A runnable machine: a board, a kernel booted with a root task, the trap entry on the CPU, and a
+ * run loop that resumes the current thread until it traps, enters the kernel, and goes on until
+ * every thread is blocked or stopped, a step or cycle limit is reached, or DebugHalt.
+ *
+ * Time is simulated: each return to user code and each kernel entry charges cycles (CostModel),
+ * the timer interrupts every tick of those cycles, and a spinning program that makes syscalls is
+ * preempted at the end of its timeslice as on seL4. One program and seed give one run.
+ */
+
+import { type Board, type BoardName, createBoard, type ThreadContext, TrapKind } from '@tsel4/hal';
+import {
+  activateThread,
+  bootKernel,
+  type BootResult,
+  checkInvariants,
+  createKernel,
+  type Kernel,
+  type KernelConfig,
+  lookupIPCBuffer,
+  NO_BUFFER,
+  schedule,
+} from '@tsel4/kernel';
+import {
+  CodeSpace,
+  readBootInfo,
+  type seL4_BootInfo,
+  seL4_SysCall,
+  seL4_SysReplyRecv,
+  syscallName,
+  type ThreadFunction,
+  type UserEnvironment,
+  UserThread,
+} from '@tsel4/libsel4';
+import type { Tcb } from '@tsel4/object';
+import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
+import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
+import { labelsOf, type Labels } from './invocation.js';
+
+/** Simulated cycles charged for each kind of event (roughly a 3.4 GHz Skylake's seL4 costs). */
+export interface CostModel {
+  /** Returning to user code and running it to its next trap. */
+  readonly userStep: number;
+  /** A Call or ReplyRecv that takes the fastpath. */
+  readonly fastpath: number;
+  /** Any other kernel entry. */
+  readonly slowpath: number;
+  /** An interrupt. */
+  readonly interrupt: number;
+}
+
+export const DEFAULT_COSTS: CostModel = { userStep: 100, fastpath: 350, slowpath: 900, interrupt: 1500 };
+
+/** What a machine is built with. */
+export interface MachineOptions {
+  readonly board?: BoardName;
+  readonly ramBytes?: number;
+  /** seL4's KernelFastpath (default on). */
+  readonly fastpath?: boolean;
+  readonly kernel?: Partial<KernelConfig>;
+  /** Given to the root task in its second argument register; nothing in the kernel is random. */
+  readonly seed?: number;
+  /** Check the kernel's invariants after every kernel entry (slow; for tests). */
+  readonly checkInvariants?: boolean;
+  /** Receives each line the programs print on the debug console. */
+  readonly onConsoleLine?: (line: string) => void;
+  /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
+  readonly onKernelLog?: (line: string) => void;
+  readonly costs?: CostModel;
+}
+
+/** Limits for one run. */
+export interface RunOptions {
+  readonly maxSteps?: number;
+  readonly maxCycles?: number;
+}
+
+/** Why a run stopped. */
+export type StopReason = 'idle' | 'halted' | 'steps' | 'cycles';
+
+/** Counts of what happened, per machine. */
+export interface MachineStats {
+  /** Syscalls by C name (seL4_SysCall, ...); unknown numbers count under 'unknown'. */
+  readonly syscalls: Record<string, number>;
+  readonly fastpath: { readonly call: { hits: number; misses: number }; readonly replyRecv: { hits: number; misses: number } };
+  readonly contextSwitches: number;
+  readonly faults: number;
+  readonly doubleFaults: number;
+  readonly interrupts: number;
+  readonly preemptions: number;
+  readonly cycles: number;
+  /** Returns to user code. */
+  readonly steps: number;
+}
+
+export interface RunResult {
+  readonly reason: StopReason;
+  /** Everything written to the debug console so far. */
+  readonly console: string;
+  readonly stats: MachineStats;
+  /** Set when reason is 'halted'. */
+  readonly haltReason?: string;
+}
+
+/** A failed invariant check: the kernel's state is inconsistent (a kernel bug). */
+export class InvariantViolation extends Error {
+  constructor(readonly violations: readonly string[], readonly after: string) {
+    super(`kernel invariants violated after ${after}:\n  ${violations.join('\n  ')}`);
+    this.name = 'InvariantViolation';
+  }
+}
+
+const SYSCALL_SLOTS = 64;
+
+export class Machine implements EntryContext {
+  readonly board: Board;
+  readonly k: Kernel;
+  readonly L: Labels;
+  readonly code = new CodeSpace();
+  readonly boot: BootResult;
+  readonly fastpathEnabled: boolean;
+  readonly costs: CostModel;
+  readonly seed: number;
+  private bootInfoCache: seL4_BootInfo | null = null;
+  private readonly env: UserEnvironment;
+  private readonly ctxToTcb = new Map<ThreadContext, Tcb>();
+  private halted: string | null = null;
+  private started = false;
+  private readonly check: boolean;
+  private steps = 0;
+  /** Syscalls counted by -number (index 0 = unknown numbers). */
+  private readonly sysCounts = new Float64Array(SYSCALL_SLOTS);
+  private fpCallHit = 0;
+  private fpCallMiss = 0;
+  private fpRRHit = 0;
+  private fpRRMiss = 0;
+  /** The entry being handled, for invariant messages. */
+  private lastEntry = 'boot';
+
+  constructor(root: ThreadFunction, opts: MachineOptions = {}) {
+    this.board = createBoard(opts.board ?? 'pc99', opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes });
+    this.k = createKernel(this.board, opts.kernel);
+    this.L = labelsOf(this.board.arch.name);
+    this.fastpathEnabled = opts.fastpath ?? true;
+    this.costs = opts.costs ?? DEFAULT_COSTS;
+    this.seed = opts.seed ?? 0;
+    this.check = opts.checkInvariants ?? false;
+    if (opts.onConsoleLine !== undefined) this.board.console.onLine = opts.onConsoleLine;
+    if (opts.onKernelLog !== undefined) this.k.log = opts.onKernelLog;
+    this.env = {
+      arch: this.board.arch,
+      code: this.code,
+      seed: this.seed,
+      ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),
+      bootInfo: () => this.bootInfoCache,
+    };
+    this.k.onTcbCreated = (tcb) => {
+      this.ctxToTcb.set(tcb.ctx, tcb);
+      tcb.ctx.program = new UserThread(tcb.ctx, this.env);
+    };
+    this.board.cpu.installTrapEntry((kind) => this.trap(kind));
+    const entry = this.code.addressOf(root);
+    this.boot = bootKernel(this.k, { entry });
+    this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
+    // the root task's second argument register carries the seed (its first is the bootinfo)
+    const seedReg = this.board.arch.argRegs[1];
+    if (seedReg !== undefined) this.boot.rootTcb.ctx.set(seedReg, this.seed >>> 0, 0);
+  }
+
+  /** The TCB whose registers are `ctx`. */
+  tcbOf(ctx: ThreadContext): Tcb | undefined {
+    return this.ctxToTcb.get(ctx);
+  }
+
+  /** A thread's IPC buffer as its own code sees it when it starts (see UserEnvironment). */
+  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number } | null {
+    const tcb = this.ctxToTcb.get(ctx);
+    if (tcb === undefined) return null;
+    const addr = lookupIPCBuffer(false, tcb);
+    if (addr === NO_BUFFER) return null;
+    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2 };
+  }
+
+  halt(reason: string): void {
+    this.halted = reason;
+  }
+
+  /** The trap entry installed on the CPU: seL4's c_handle_syscall and the fault entries. */
+  private trap(kind: TrapKind): void {
+    const k = this.k;
+    const t = k.curThread;
+    const ctx = t.ctx;
+    const a = k.arch;
+    const cpu = this.board.cpu;
+    if (kind === TrapKind.Syscall) {
+      const regs = ctx.regs;
+      // FaultIP := the address of the syscall instruction
+      let next = regs[2 * a.nextIP]! - a.syscall.trapInsnBytes;
+      let nextHi = regs[2 * a.nextIP + 1]!;
+      if (next < 0) {
+        next += 4294967296;
+        nextHi = (nextHi - 1) >>> 0;
+      }
+      regs[2 * a.faultIP] = next;
+      regs[2 * a.faultIP + 1] = nextHi;
+      const sLo = regs[2 * a.syscall.syscallReg]!;
+      const sHi = regs[2 * a.syscall.syscallReg + 1]!;
+      const sysno = syscallNumber(sLo, a.wordBits === 64 ? sHi : sLo >= 0x80000000 ? 0xffffffff : 0);
+      const slot = -sysno;
+      if (slot > 0 && slot < SYSCALL_SLOTS) this.sysCounts[slot]!++;
+      else this.sysCounts[0]!++;
+      if (this.fastpathEnabled) {
+        if (sysno === seL4_SysCall) {
+          const c = 2 * a.syscall.capReg;
+          const i = 2 * a.syscall.infoReg;
+          if (fastpathCall(k, regs[c]!, regs[c + 1]!, regs[i]!, regs[i + 1]!)) {
+            this.fpCallHit++;
+            cpu.advance(this.costs.userStep + this.costs.fastpath);
+            return;
+          }
+          this.fpCallMiss++;
+        } else if (sysno === seL4_SysReplyRecv) {
+          const c = 2 * a.syscall.capReg;
+          const i = 2 * a.syscall.infoReg;
+          if (fastpathReplyRecv(k, regs[c]!, regs[c + 1]!, regs[i]!, regs[i + 1]!)) {
+            this.fpRRHit++;
+            cpu.advance(this.costs.userStep + this.costs.fastpath);
+            return;
+          }
+          this.fpRRMiss++;
+        }
+      }
+      if (this.check) this.lastEntry = `${syscallName(sysno) ?? `syscall ${sysno}`} by ${t.describe()}`;
+      slowpath(this, sysno, sLo, sHi);
+    } else if (kind === TrapKind.UserException) {
+      if (this.check) this.lastEntry = `a user exception in ${t.describe()}`;
+      handleUserLevelFault(this, ctx.exceptionNumber, ctx.exceptionCode);
+    } else {
+      if (this.check) this.lastEntry = `a VM fault in ${t.describe()}`;
+      handleVMFaultEvent(this, ctx.vmFaultAddr, ctx.vmFaultFsr, ctx.vmFaultPrefetch);
+    }
+    cpu.advance(this.costs.userStep + this.costs.slowpath);
+  }
+
+  private interrupt(): void {
+    if (this.check) this.lastEntry = 'an interrupt';
+    handleInterruptEntry(this);
+    this.board.cpu.advance(this.costs.interrupt);
+    this.verify();
+  }
+
+  private verify(): void {
+    if (!this.check) return;
+    const bad = checkInvariants(this.k);
+    if (bad.length > 0) throw new InvariantViolation(bad, this.lastEntry);
+  }
+
+  /** Run until idle, halted, or a limit. Can be called again to continue. */
+  run(opts: RunOptions = {}): RunResult {
+    const k = this.k;
+    const cpu = this.board.cpu;
+    const irq = this.board.irq;
+    const maxSteps = opts.maxSteps ?? Number.POSITIVE_INFINITY;
+    const maxCycles = opts.maxCycles ?? Number.POSITIVE_INFINITY;
+    if (!this.started) {
+      this.started = true;
+      schedule(k);
+      activateThread(k);
+      this.verify();
+    }
+    let reason: StopReason = 'halted';
+    let stepsThisRun = 0;
+    while (this.halted === null) {
+      if (stepsThisRun >= maxSteps) {
+        reason = 'steps';
+        break;
+      }
+      if (cpu.cycles >= maxCycles) {
+        reason = 'cycles';
+        break;
+      }
+      if (k.curThread === k.idleThread) {
+        if (irq.active() >= 0) {
+          this.interrupt();
+          continue;
+        }
+        reason = 'idle';
+        break;
+      }
+      stepsThisRun++;
+      this.steps++;
+      cpu.runUser();
+      this.verify();
+      if (irq.active() >= 0) this.interrupt();
+    }
+    return { reason, console: this.board.console.output, stats: this.stats(), ...(this.halted !== null ? { haltReason: this.halted } : {}) };
+  }
+
+  /** The statistics so far. */
+  stats(): MachineStats {
+    const syscalls: Record<string, number> = {};
+    for (let i = 1; i < SYSCALL_SLOTS; i++) {
+      const n = this.sysCounts[i]!;
+      if (n > 0) syscalls[syscallName(-i) ?? `syscall ${-i}`] = n;
+    }
+    if (this.sysCounts[0]! > 0) syscalls['unknown'] = this.sysCounts[0]!;
+    const c = this.k.counters;
+    return {
+      syscalls,
+      fastpath: { call: { hits: this.fpCallHit, misses: this.fpCallMiss }, replyRecv: { hits: this.fpRRHit, misses: this.fpRRMiss } },
+      contextSwitches: c.contextSwitches,
+      faults: c.faults,
+      doubleFaults: c.doubleFaults,
+      interrupts: c.interrupts,
+      preemptions: c.preemptions,
+      cycles: this.board.cpu.cycles,
+      steps: this.steps,
+    };
+  }
+}
+
+/** Build a machine with `root` as the root task, run it, and return what happened. */
+export function runMachine(root: ThreadFunction, opts: MachineOptions & RunOptions = {}): RunResult {
+  return new Machine(root, opts).run(opts);
+}
