@@ -119,19 +119,6 @@ export function splitRegion(start: number, end: number, minBits: number, maxBits
   return out;
 }
 
-function vspaceKind(k: Kernel): 'pml4' | 'vspace' | 'pt' | 'pd' {
-  switch (k.arch.name) {
-    case 'x86_64':
-      return 'pml4';
-    case 'aarch64':
-      return 'vspace';
-    case 'ia32':
-      return 'pd';
-    default:
-      return 'pt';
-  }
-}
-
 /** Boot the kernel: make the idle thread and the root task, and hand out all memory. */
 export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   const arch = k.arch;
@@ -146,7 +133,7 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
 
   // --- the root task's objects (seL4: create_rootserver_objects)
   const cnode = new CNodeObj(alloc.alloc(radix + o.slotBits), radix, o.slotBits);
-  const vspace = new PagingObject(alloc.alloc(o.vspaceBits), o.vspaceBits, vspaceKind(k));
+  const vspace = new PagingObject(alloc.alloc(o.vspaceBits), o.vspaceBits, k.vspaceRootKind);
   const asidPool = new AsidPool(alloc.alloc(o.asidPoolBits), o.asidPoolBits);
   const ipcFrame = new Frame(alloc.alloc(o.pageBits), o.pageBits, false);
   const biFrame = new Frame(alloc.alloc(o.pageBits), o.pageBits, false);

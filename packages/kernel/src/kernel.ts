@@ -48,6 +48,14 @@ export class Kernel {
   readonly wordBits: 32 | 64;
   /** n_msgRegisters. */
   readonly nMsgRegisters: number;
+  /** config.numDomains, kept here for the fastpath. */
+  readonly numDomains: number;
+  /** Register-array indices (low halves) of the message registers, badge and info registers. */
+  readonly msgRegIdx: readonly number[];
+  readonly badgeIdx: number;
+  readonly infoIdx: number;
+  /** The paging-structure kind of a VSpace root on this arch (pml4, vspace, pd or pt). */
+  readonly vspaceRootKind: 'pml4' | 'vspace' | 'pd' | 'pt';
 
   // --- scheduling (seL4: ksCurThread, ksIdleThread, ksSchedulerAction, ksReadyQueues, bitmaps)
   curThread!: Tcb;
@@ -102,6 +110,12 @@ export class Kernel {
     this.memory = board.memory;
     this.wordBits = board.arch.wordBits;
     this.nMsgRegisters = board.arch.syscall.msgRegs.length;
+    this.numDomains = config.numDomains;
+    this.msgRegIdx = board.arch.syscall.msgRegs.map((r) => 2 * r);
+    this.badgeIdx = 2 * board.arch.syscall.badgeReg;
+    this.infoIdx = 2 * board.arch.syscall.infoReg;
+    const n = board.arch.name;
+    this.vspaceRootKind = n === 'x86_64' ? 'pml4' : n === 'aarch64' ? 'vspace' : n === 'ia32' ? 'pd' : 'pt';
     const nq = config.numDomains * config.numPriorities;
     this.queueHead = new Array<Tcb | null>(nq).fill(null);
     this.queueTail = new Array<Tcb | null>(nq).fill(null);

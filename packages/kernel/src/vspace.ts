@@ -8,18 +8,7 @@ import type { Kernel } from './kernel.js';
 
 /** seL4's isValidVTableRoot: a VSpace root cap that has an ASID. */
 export function isValidVTableRoot(k: Kernel, cap: Cap): boolean {
-  if (cap.type !== CapType.PageTable || !cap.isMapped) return false;
-  const kind = (cap.obj as PagingObject).kind;
-  switch (k.arch.name) {
-    case 'x86_64':
-      return kind === 'pml4';
-    case 'aarch64':
-      return kind === 'vspace';
-    case 'ia32':
-      return kind === 'pd';
-    default:
-      return kind === 'pt' || kind === 'vspace';
-  }
+  return cap.type === CapType.PageTable && cap.isMapped && (cap.obj as PagingObject).kind === k.vspaceRootKind;
 }
 
 /** seL4's checkValidIPCBuffer: a non-device frame cap and an address aligned to the buffer size. */

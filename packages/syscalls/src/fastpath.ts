@@ -25,26 +25,20 @@ import {
 } from '@tsel4/object';
 import { isHighestPrio, type Kernel } from '@tsel4/kernel';
 
-/** Which paging-structure kind is a valid VSpace root on each arch. */
-function rootKindOf(k: Kernel): string {
-  switch (k.arch.name) {
-    case 'x86_64':
-      return 'pml4';
-    case 'aarch64':
-      return 'vspace';
-    case 'ia32':
-      return 'pd';
-    default:
-      return 'pt';
-  }
-}
-
 /**
  * seL4's lookup_fp: a simplified cptr walk (no guard check for guard size 0; stops at a non-CNode
  * cap or when the word is used up; overshooting the word is a miss). Returns null for a miss.
  */
 function lookupFp(cap: Cap, lo: number, hi: number, wordBits: number): Cap | null {
   if (cap.type !== CapType.CNode) return null;
+  const radix = cap.radix;
+  if (cap.guardSize + radix === wordBits && radix < 32 && cap.guardLo === 0 && cap.guardHi === 0) {
+    // One CNode resolving the whole word with a zero guard (the usual root CNode): the cptr is
+    // an index below 2^radix.
+    if (hi !== 0 || lo >>> radix !== 0) return null;
+    const slot = (cap.obj as CNodeObj).peek(lo);
+    return slot === undefined ? null : slot.cap;
+  }
   let bits = 0;
   for (;;) {
     const guardBits = cap.guardSize;
@@ -116,11 +110,11 @@ function miCheck(infoLo: number, nMsg: number): boolean {
 
 /** Copy `length` message registers from `src` to `dest` (seL4's fastpath_copy_mrs). */
 function copyMRs(k: Kernel, length: number, src: Tcb, dest: Tcb): void {
-  const msgRegs = k.arch.syscall.msgRegs;
+  const idx = k.msgRegIdx;
   const s = src.ctx.regs;
   const d = dest.ctx.regs;
   for (let i = 0; i < length; i++) {
-    const r = 2 * msgRegs[i]!;
+    const r = idx[i]!;
     d[r] = s[r]!;
     d[r + 1] = s[r + 1]!;
   }
@@ -128,13 +122,14 @@ function copyMRs(k: Kernel, length: number, src: Tcb, dest: Tcb): void {
 
 /** Set dest's badge and message-info registers and make it current (fastpath_restore + switch). */
 function deliverAndSwitch(k: Kernel, dest: Tcb, badgeLo: number, badgeHi: number, infoLo: number, infoHi: number): void {
-  const sc = k.arch.syscall;
   const d = dest.ctx.regs;
-  d[2 * sc.badgeReg] = badgeLo;
-  d[2 * sc.badgeReg + 1] = badgeHi;
+  const b = k.badgeIdx;
+  const i = k.infoIdx;
+  d[b] = badgeLo;
+  d[b + 1] = badgeHi;
   // capsUnwrapped cleared; extraCaps is already 0
-  d[2 * sc.infoReg] = infoLo & ~0xe00;
-  d[2 * sc.infoReg + 1] = infoHi;
+  d[i] = infoLo & ~0xe00;
+  d[i + 1] = infoHi;
   dest.state = ThreadState.Running;
   if (dest !== k.curThread) k.counters.contextSwitches++;
   k.curThread = dest;
@@ -158,11 +153,11 @@ export function fastpathCall(k: Kernel, cptrLo: number, cptrHi: number, infoLo: 
   const ep = epCap.obj as Endpoint;
   if (ep.state !== EPState.Recv) return false;
   const dest = ep.head!;
-  if (!validRootFp(dest.ctes[TCB_VTABLE]!.cap, rootKindOf(k))) return false;
-  const dom = k.config.numDomains > 1 ? k.curDomain : 0;
+  if (!validRootFp(dest.ctes[TCB_VTABLE]!.cap, k.vspaceRootKind)) return false;
+  const dom = k.numDomains > 1 ? k.curDomain : 0;
   if (dest.priority < cur.priority && !isHighestPrio(k, dom, dest.priority)) return false;
   if (!epCap.canGrant && !epCap.canGrantReply) return false;
-  if (k.config.numDomains > 1 && dest.domain !== k.curDomain) return false;
+  if (k.numDomains > 1 && dest.domain !== k.curDomain) return false;
 
   // --- point of no return
   const next = dest.epNext;
@@ -209,10 +204,10 @@ export function fastpathReplyRecv(k: Kernel, cptrLo: number, cptrHi: number, inf
   if (callerCap.type !== CapType.Reply) return false;
   const caller = callerCap.obj as Tcb;
   if (caller.fault !== null) return false;
-  if (!validRootFp(caller.ctes[TCB_VTABLE]!.cap, rootKindOf(k))) return false;
-  const dom = k.config.numDomains > 1 ? k.curDomain : 0;
+  if (!validRootFp(caller.ctes[TCB_VTABLE]!.cap, k.vspaceRootKind)) return false;
+  const dom = k.numDomains > 1 ? k.curDomain : 0;
   if (!isHighestPrio(k, dom, caller.priority)) return false;
-  if (k.config.numDomains > 1 && caller.domain !== k.curDomain) return false;
+  if (k.numDomains > 1 && caller.domain !== k.curDomain) return false;
 
   // --- point of no return
   cur.state = ThreadState.BlockedOnReceive;

@@ -136,6 +136,14 @@ export class Machine implements EntryContext {
   private fpRRMiss = 0;
   /** The entry being handled, for invariant messages. */
   private lastEntry = 'boot';
+  /** Register-array indices (low halves) the trap entry reads. */
+  private readonly nextIdx: number;
+  private readonly faultIdx: number;
+  private readonly sysIdx: number;
+  private readonly capIdx: number;
+  private readonly infoIdx: number;
+  private readonly trapBytes: number;
+  private readonly is64: boolean;
 
   constructor(root: ThreadFunction, opts: MachineOptions = {}) {
     this.board = createBoard(opts.board ?? 'pc99', opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes });
@@ -158,6 +166,14 @@ export class Machine implements EntryContext {
       this.ctxToTcb.set(tcb.ctx, tcb);
       tcb.ctx.program = new UserThread(tcb.ctx, this.env);
     };
+    const a = this.board.arch;
+    this.nextIdx = 2 * a.nextIP;
+    this.faultIdx = 2 * a.faultIP;
+    this.sysIdx = 2 * a.syscall.syscallReg;
+    this.capIdx = 2 * a.syscall.capReg;
+    this.infoIdx = 2 * a.syscall.infoReg;
+    this.trapBytes = a.syscall.trapInsnBytes;
+    this.is64 = a.wordBits === 64;
     this.board.cpu.installTrapEntry((kind) => this.trap(kind));
     const entry = this.code.addressOf(root);
     this.boot = bootKernel(this.k, { entry });
@@ -190,29 +206,31 @@ export class Machine implements EntryContext {
     const k = this.k;
     const t = k.curThread;
     const ctx = t.ctx;
-    const a = k.arch;
     const cpu = this.board.cpu;
     if (kind === TrapKind.Syscall) {
       const regs = ctx.regs;
       // FaultIP := the address of the syscall instruction
-      let next = regs[2 * a.nextIP]! - a.syscall.trapInsnBytes;
-      let nextHi = regs[2 * a.nextIP + 1]!;
-      if (next < 0) {
-        next += 4294967296;
-        nextHi = (nextHi - 1) >>> 0;
+      const ni = this.nextIdx;
+      const fi = this.faultIdx;
+      const next = regs[ni]!;
+      const bytes = this.trapBytes;
+      if (next >= bytes) {
+        regs[fi] = next - bytes;
+        regs[fi + 1] = regs[ni + 1]!;
+      } else {
+        regs[fi] = next + 4294967296 - bytes;
+        regs[fi + 1] = (regs[ni + 1]! - 1) >>> 0;
       }
-      regs[2 * a.faultIP] = next;
-      regs[2 * a.faultIP + 1] = nextHi;
-      const sLo = regs[2 * a.syscall.syscallReg]!;
-      const sHi = regs[2 * a.syscall.syscallReg + 1]!;
-      const sysno = syscallNumber(sLo, a.wordBits === 64 ? sHi : sLo >= 0x80000000 ? 0xffffffff : 0);
+      const sLo = regs[this.sysIdx]!;
+      const sHi = regs[this.sysIdx + 1]!;
+      const sysno = !this.is64 ? sLo | 0 : sHi === 0xffffffff && sLo >= 0x80000000 ? sLo | 0 : syscallNumber(sLo, sHi);
       const slot = -sysno;
       if (slot > 0 && slot < SYSCALL_SLOTS) this.sysCounts[slot]!++;
       else this.sysCounts[0]!++;
       if (this.fastpathEnabled) {
         if (sysno === seL4_SysCall) {
-          const c = 2 * a.syscall.capReg;
-          const i = 2 * a.syscall.infoReg;
+          const c = this.capIdx;
+          const i = this.infoIdx;
           if (fastpathCall(k, regs[c]!, regs[c + 1]!, regs[i]!, regs[i + 1]!)) {
             this.fpCallHit++;
             cpu.advance(this.costs.userStep + this.costs.fastpath);
@@ -220,8 +238,8 @@ export class Machine implements EntryContext {
           }
           this.fpCallMiss++;
         } else if (sysno === seL4_SysReplyRecv) {
-          const c = 2 * a.syscall.capReg;
-          const i = 2 * a.syscall.infoReg;
+          const c = this.capIdx;
+          const i = this.infoIdx;
           if (fastpathReplyRecv(k, regs[c]!, regs[c + 1]!, regs[i]!, regs[i + 1]!)) {
             this.fpRRHit++;
             cpu.advance(this.costs.userStep + this.costs.fastpath);
@@ -288,11 +306,11 @@ export class Machine implements EntryContext {
         break;
       }
       stepsThisRun++;
-      this.steps++;
       cpu.runUser();
-      this.verify();
+      if (this.check) this.verify();
       if (irq.active() >= 0) this.interrupt();
     }
+    this.steps += stepsThisRun;
     return { reason, console: this.board.console.output, stats: this.stats(), ...(this.halted !== null ? { haltReason: this.halted } : {}) };
   }
 

@@ -169,8 +169,19 @@ export class UserThread implements UserProgram {
   readonly stride: 1 | 2;
   /** Name of the function the thread is running, for traces. */
   entryName = '';
-  /** Runtime scratch for stubs that return several words (GetAddress and the like). */
-  lastError = 0;
+  /** Register-array indices of MR0..3 (low halves) and of the NextIP register, precomputed. */
+  private readonly mr0: number;
+  private readonly mr1: number;
+  private readonly mr2: number;
+  private readonly mr3: number;
+  private readonly nMsg: number;
+  private readonly nextLo: number;
+  private readonly afterTrap: number;
+  /** Register-array indices (low halves) of the cap, info, badge and syscall registers. */
+  readonly capIdx: number;
+  readonly infoIdx: number;
+  readonly badgeIdx: number;
+  readonly sysIdx: number;
 
   constructor(
     readonly ctx: ThreadContext,
@@ -179,6 +190,18 @@ export class UserThread implements UserProgram {
     this.trap = new SyscallTrap(this);
     this.stride = ctx.arch.wordBits === 64 ? 2 : 1;
     this.ipcPage = new Uint32Array(1024);
+    const m = ctx.arch.syscall.msgRegs;
+    this.nMsg = m.length;
+    this.mr0 = 2 * (m[0] ?? 0);
+    this.mr1 = 2 * (m[1] ?? 0);
+    this.mr2 = 2 * (m[2] ?? 0);
+    this.mr3 = 2 * (m[3] ?? 0);
+    this.nextLo = 2 * ctx.arch.nextIP;
+    this.afterTrap = SYSCALL_INSN_ADDR + ctx.arch.syscall.trapInsnBytes;
+    this.capIdx = 2 * ctx.arch.syscall.capReg;
+    this.infoIdx = 2 * ctx.arch.syscall.infoReg;
+    this.badgeIdx = 2 * ctx.arch.syscall.badgeReg;
+    this.sysIdx = 2 * ctx.arch.syscall.syscallReg;
   }
 
   get arch(): Arch {
@@ -188,24 +211,16 @@ export class UserThread implements UserProgram {
   /** Run the thread until it traps (hal's UserProgram). Never throws. */
   run(ctx: ThreadContext): TrapKind {
     current = this;
-    const a = ctx.arch;
-    const nextIP = ctx.regs[2 * a.nextIP]! + ctx.regs[2 * a.nextIP + 1]! * 4294967296;
-    const afterTrap = SYSCALL_INSN_ADDR + a.syscall.trapInsnBytes;
+    const regs = ctx.regs;
+    const nextLo = this.nextLo;
+    const afterTrap = this.afterTrap;
     let gen = this.gen;
-    if (gen !== null && nextIP === afterTrap) {
-      // normal return from the syscall
-    } else if (gen !== null && nextIP === SYSCALL_INSN_ADDR) {
-      // Restart: execute the syscall instruction again with the registers as they are
-      ctx.regs[2 * a.nextIP] = afterTrap;
-      ctx.regs[2 * a.nextIP + 1] = 0;
-      return TrapKind.Syscall;
-    } else if (nextIP === CRASH_INSN_ADDR) {
-      return this.crash(ctx);
+    if (gen !== null && regs[nextLo] === afterTrap && regs[nextLo + 1] === 0) {
+      // normal return from the syscall: resume the thread's code below
     } else {
-      const fn = this.env.code.at(nextIP);
-      if (fn === undefined) return this.fetchFault(ctx, nextIP);
-      gen = this.start(ctx, fn);
-      if (gen === null) return TrapKind.UserException;
+      const r = this.enter(ctx);
+      if (r >= 0) return r as TrapKind;
+      gen = this.gen!;
     }
     let r: IteratorResult<TrapToken, unknown>;
     try {
@@ -214,18 +229,36 @@ export class UserThread implements UserProgram {
       this.gen = null;
       return this.uncaught(ctx, e);
     }
-    if (r.done === true) {
-      // returning from the entry function jumps to return address 0
-      this.gen = null;
-      return this.fetchFault(ctx, 0);
+    if (r.value === TRAP) {
+      regs[nextLo] = afterTrap;
+      regs[nextLo + 1] = 0;
+      return TrapKind.Syscall;
     }
-    if (r.value !== TRAP) {
-      this.gen = null;
-      return this.uncaught(ctx, new TypeError('a thread yielded something other than a syscall (use yield*, not yield)'));
+    this.gen = null;
+    // returning from the entry function jumps to return address 0
+    if (r.done === true) return this.fetchFault(ctx, 0);
+    return this.uncaught(ctx, new TypeError('a thread yielded something other than a syscall (use yield*, not yield)'));
+  }
+
+  /**
+   * The thread is not simply returning from a syscall: it restarts one, was moved to a new PC,
+   * or crashed. Returns the trap kind to report, or -1 when a new generator is ready to run.
+   */
+  private enter(ctx: ThreadContext): number {
+    const a = ctx.arch;
+    const nextIP = ctx.regs[2 * a.nextIP]! + ctx.regs[2 * a.nextIP + 1]! * 4294967296;
+    if (this.gen !== null && nextIP === SYSCALL_INSN_ADDR) {
+      // Restart: execute the syscall instruction again with the registers as they are
+      ctx.regs[this.nextLo] = this.afterTrap;
+      ctx.regs[this.nextLo + 1] = 0;
+      return TrapKind.Syscall;
     }
-    ctx.regs[2 * a.nextIP] = afterTrap;
-    ctx.regs[2 * a.nextIP + 1] = 0;
-    return TrapKind.Syscall;
+    if (nextIP === CRASH_INSN_ADDR) {
+      return this.crash(ctx);
+    }
+    const fn = this.env.code.at(nextIP);
+    if (fn === undefined) return this.fetchFault(ctx, nextIP);
+    return this.start(ctx, fn) === null ? TrapKind.UserException : -1;
   }
 
   private start(ctx: ThreadContext, fn: ThreadFunction): Generator<TrapToken, unknown, unknown> | null {
@@ -286,12 +319,28 @@ export class UserThread implements UserProgram {
   /** Copy MR0..n-1 (n = message registers in CPU registers) from registers into the buffer. */
   copyMRRegsToBuffer(): void {
     const regs = this.ctx.regs;
-    const msgRegs = this.ctx.arch.syscall.msgRegs;
     const page = this.ipcPage;
+    const b = this.ipcBase;
+    if (this.stride === 2 && this.nMsg === 4) {
+      const r0 = this.mr0;
+      const r1 = this.mr1;
+      const r2 = this.mr2;
+      const r3 = this.mr3;
+      page[b + 2] = regs[r0]!;
+      page[b + 3] = regs[r0 + 1]!;
+      page[b + 4] = regs[r1]!;
+      page[b + 5] = regs[r1 + 1]!;
+      page[b + 6] = regs[r2]!;
+      page[b + 7] = regs[r2 + 1]!;
+      page[b + 8] = regs[r3]!;
+      page[b + 9] = regs[r3 + 1]!;
+      return;
+    }
+    const msgRegs = this.ctx.arch.syscall.msgRegs;
     const s = this.stride;
     for (let i = 0; i < msgRegs.length; i++) {
       const r = 2 * msgRegs[i]!;
-      const j = this.ipcBase + (i + 1) * s;
+      const j = b + (i + 1) * s;
       page[j] = regs[r]!;
       if (s === 2) page[j + 1] = regs[r + 1]!;
     }
@@ -300,12 +349,28 @@ export class UserThread implements UserProgram {
   /** Load MR0..n-1 from the buffer into the message registers. */
   copyMRBufferToRegs(): void {
     const regs = this.ctx.regs;
-    const msgRegs = this.ctx.arch.syscall.msgRegs;
     const page = this.ipcPage;
+    const b = this.ipcBase;
+    if (this.stride === 2 && this.nMsg === 4) {
+      const r0 = this.mr0;
+      const r1 = this.mr1;
+      const r2 = this.mr2;
+      const r3 = this.mr3;
+      regs[r0] = page[b + 2]!;
+      regs[r0 + 1] = page[b + 3]!;
+      regs[r1] = page[b + 4]!;
+      regs[r1 + 1] = page[b + 5]!;
+      regs[r2] = page[b + 6]!;
+      regs[r2 + 1] = page[b + 7]!;
+      regs[r3] = page[b + 8]!;
+      regs[r3 + 1] = page[b + 9]!;
+      return;
+    }
+    const msgRegs = this.ctx.arch.syscall.msgRegs;
     const s = this.stride;
     for (let i = 0; i < msgRegs.length; i++) {
       const r = 2 * msgRegs[i]!;
-      const j = this.ipcBase + (i + 1) * s;
+      const j = b + (i + 1) * s;
       regs[r] = page[j]!;
       regs[r + 1] = s === 2 ? page[j + 1]! : 0;
     }
@@ -313,23 +378,22 @@ export class UserThread implements UserProgram {
 
   /** Read a syscall's result (called by the trap when the thread resumes). */
   finish(kind: Finish, badgeOut: WordOut | null): unknown {
-    const a = this.ctx.arch;
     const regs = this.ctx.regs;
     switch (kind) {
       case Finish.None:
         return undefined;
       case Finish.Info:
         this.copyMRRegsToBuffer();
-        return infoFromRegs(regs, a.syscall.infoReg);
+        return wordAt(regs, this.infoIdx);
       case Finish.InfoBadge: {
         this.copyMRRegsToBuffer();
-        if (badgeOut !== null) badgeOut.value = wordOf(regs, a.syscall.badgeReg);
-        return infoFromRegs(regs, a.syscall.infoReg);
+        if (badgeOut !== null) badgeOut.value = wordAt(regs, this.badgeIdx);
+        return wordAt(regs, this.infoIdx);
       }
       case Finish.CapReg:
-        return wordOf(regs, a.syscall.capReg);
+        return wordAt(regs, this.capIdx);
       case Finish.Invocation: {
-        const r = 2 * a.syscall.infoReg;
+        const r = this.infoIdx;
         const label = (regs[r]! >>> 12) + regs[r + 1]! * 0x100000;
         if (label !== 0) this.copyMRRegsToBuffer();
         return label;
@@ -340,17 +404,14 @@ export class UserThread implements UserProgram {
   }
 }
 
-/** The message info register as the user type (a number when it fits, else a bigint). */
-function infoFromRegs(regs: Uint32Array, r: number): number | bigint {
-  const lo = regs[2 * r]!;
-  const hi = regs[2 * r + 1]!;
-  return hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo);
-}
-
-/** A register as an unsigned word: a number below 2^53, else a bigint. */
-function wordOf(regs: Uint32Array, r: number): number | bigint {
-  const lo = regs[2 * r]!;
-  const hi = regs[2 * r + 1]!;
+/**
+ * The word at register-array index i (low half) as a number when below 2^53, else a bigint:
+ * the user type of message info and of badges read back from registers.
+ */
+function wordAt(regs: Uint32Array, i: number): number | bigint {
+  const lo = regs[i]!;
+  const hi = regs[i + 1]!;
+  if (hi === 0) return lo;
   return hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo);
 }
 

@@ -47,13 +47,18 @@ export type seL4_MessageInfo_t = (number | bigint) & { readonly [infoBrand]: tru
 // Registers and buffer helpers
 
 function setWordReg(t: UserThread, r: number, v: WordInput): void {
+  setWordAt(t, 2 * r, v);
+}
+
+/** Set the register whose low half is at index i of the register array. */
+function setWordAt(t: UserThread, i: number, v: WordInput): void {
   const regs = t.ctx.regs;
   if (typeof v === 'number' && v >>> 0 === v) {
-    regs[2 * r] = v;
-    regs[2 * r + 1] = 0;
+    regs[i] = v;
+    regs[i + 1] = 0;
   } else {
-    regs[2 * r] = wordLo(v);
-    regs[2 * r + 1] = t.stride === 2 ? wordHi(v) : 0;
+    regs[i] = wordLo(v);
+    regs[i + 1] = t.stride === 2 ? wordHi(v) : 0;
   }
 }
 
@@ -64,7 +69,7 @@ function infoLoHi(info: seL4_MessageInfo_t): [number, number] | number {
 
 function setInfoReg(t: UserThread, info: seL4_MessageInfo_t): void {
   const regs = t.ctx.regs;
-  const r = 2 * t.ctx.arch.syscall.infoReg;
+  const r = t.infoIdx;
   if (typeof info === 'number' && info >>> 0 === info) {
     regs[r] = info;
     regs[r + 1] = 0;
@@ -76,7 +81,7 @@ function setInfoReg(t: UserThread, info: seL4_MessageInfo_t): void {
 
 function arm<R>(t: UserThread, sysno: number, kind: Finish, badgeOut: WordOut | null = null): Syscall<R> {
   const regs = t.ctx.regs;
-  const r = 2 * t.ctx.arch.syscall.syscallReg;
+  const r = t.sysIdx;
   regs[r] = sysno >>> 0;
   regs[r + 1] = t.stride === 2 && sysno < 0 ? 0xffffffff : 0;
   const trap = t.trap;
@@ -252,7 +257,7 @@ export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, cap
 /** seL4_Send: send through `dest` (blocks until a receiver takes it, for an endpoint). */
 export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, dest);
+  setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
   return arm(t, seL4_SysSend, Finish.None);
@@ -261,7 +266,7 @@ export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 /** seL4_NBSend: send without blocking (dropped if nobody is waiting). */
 export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, dest);
+  setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
   return arm(t, seL4_SysNBSend, Finish.None);
@@ -270,7 +275,7 @@ export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Sysca
 /** seL4_Call: send and wait for the reply; returns the reply's message info. */
 export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<seL4_MessageInfo_t> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, dest);
+  setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
   return arm(t, seL4_SysCall, Finish.Info);
@@ -279,14 +284,14 @@ export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 /** seL4_Recv: wait for a message on `src`; the sender's badge goes to `sender.value`. */
 export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, src);
+  setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysRecv, Finish.InfoBadge, sender);
 }
 
 /** seL4_NBRecv: like seL4_Recv but returns at once (badge 0) when nothing is there. */
 export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, src);
+  setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysNBRecv, Finish.InfoBadge, sender);
 }
 
@@ -301,7 +306,7 @@ export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
 /** seL4_ReplyRecv: reply to the last caller, then wait on `src`. */
 export function seL4_ReplyRecv(src: seL4_CPtr, msgInfo: seL4_MessageInfo_t, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, src);
+  setWordAt(t, t.capIdx, src);
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
   return arm(t, seL4_SysReplyRecv, Finish.InfoBadge, sender);
@@ -315,7 +320,7 @@ export function seL4_Yield(): Syscall<void> {
 /** seL4_Signal: signal a notification (seL4_Send with an empty message, no MRs). */
 export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, dest);
+  setWordAt(t, t.capIdx, dest);
   setInfoReg(t, 0 as seL4_MessageInfo_t);
   return arm(t, seL4_SysSend, Finish.None);
 }
@@ -334,7 +339,7 @@ export function seL4_Poll(src: seL4_CPtr, sender: WordOut | null = null): Syscal
 export function seL4_DebugPutChar(c: number | string): Syscall<void> {
   const t = currentThread();
   const code = typeof c === 'string' ? c.charCodeAt(0) : c;
-  setWordReg(t, t.ctx.arch.syscall.capReg, code & 0xff);
+  setWordAt(t, t.capIdx, code & 0xff);
   return arm(t, seL4_SysDebugPutChar, Finish.None);
 }
 
@@ -356,7 +361,7 @@ export function seL4_DebugSnapshot(): Syscall<void> {
 /** seL4_DebugCapIdentify: the kernel's type tag of the cap at `cap` (0 for an empty slot). */
 export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
   const t = currentThread();
-  setWordReg(t, t.ctx.arch.syscall.capReg, cap);
+  setWordAt(t, t.capIdx, cap);
   return arm(t, seL4_SysDebugCapIdentify, Finish.CapReg);
 }
 
@@ -368,7 +373,7 @@ export function seL4_DebugNameThread(tcb: seL4_CPtr, name: string): Syscall<void
   const page8 = new Uint8Array(t.ipcPage.buffer, t.ipcPage.byteOffset + (t.ipcBase + t.stride) * 4, 120 * t.stride * 4);
   page8.fill(0, 0, bytes.length + 1);
   page8.set(bytes);
-  setWordReg(t, t.ctx.arch.syscall.capReg, tcb);
+  setWordAt(t, t.capIdx, tcb);
   return arm(t, seL4_SysDebugNameThread, Finish.None);
 }
 
