@@ -112,3 +112,8 @@ export function smallPageObject(arch: ArchName): number {
   if (t === undefined) throw new Error(`internal: ${arch} has no 4 KiB frame type`);
   return t.value;
 }
+
+/** The C name of object type `value` on `arch` ("seL4_TCBObject"), or "object type N". */
+export function objectTypeName(arch: ArchName, value: number): string {
+  return objectType(arch, value)?.name ?? `object type ${value}`;
+}
