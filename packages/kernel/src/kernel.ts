@@ -35,7 +35,10 @@ export interface KernelCounters {
   faults: number;
   doubleFaults: number;
   interrupts: number;
+  /** Long-running operations (revoke, delete, retype) interrupted at a preemption point. */
   preemptions: number;
+  /** Timeslices that ran out on a timer tick (the thread went to the tail of its level). */
+  timesliceExpiries: number;
 }
 
 /** Receives kernel log lines (seL4's userError and debug prints, off the user console). */
@@ -95,7 +98,7 @@ export class Kernel {
   /** The root CNode's slot holding the root CNode cap (for reachability in checks). */
   rootCNodeSlot: Cte | null = null;
 
-  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0 };
+  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0, timesliceExpiries: 0 };
   /** Where seL4's debug messages go (userError, double faults); null drops them. */
   log: KernelLog | null = null;
   /** Called when a TCB is created (the machine attaches a program runner to its context). */

@@ -224,6 +224,7 @@ export function timerTick(k: Kernel): void {
       cur.timeSlice--;
     } else {
       cur.timeSlice = k.config.timeSlice;
+      k.counters.timesliceExpiries++;
       tcbSchedAppend(k, cur);
       rescheduleRequired(k);
     }
