@@ -31,6 +31,13 @@ export interface RootCtx {
 
 /** Boot `root` and run the machine until it is idle (or a limit). */
 export function scenario(root: (c: RootCtx) => Gen<unknown>, opts: MachineOptions & { maxSteps?: number } = {}): Scenario {
+  const { m, events } = machineFor(root, opts);
+  const r = m.run({ maxSteps: opts.maxSteps ?? 200_000 });
+  return { m, r, events };
+}
+
+/** Boot `root` without running it (for tests that step the machine themselves). */
+export function machineFor(root: (c: RootCtx) => Gen<unknown>, opts: MachineOptions = {}): { m: Machine; events: string[] } {
   const events: string[] = [];
   let machine: Machine | null = null;
   const rootFn = function* (...args: number[]) {
@@ -39,8 +46,7 @@ export function scenario(root: (c: RootCtx) => Gen<unknown>, opts: MachineOption
     yield* L.seL4_TCB_Suspend(L.seL4_CapInitThreadTCB);
   };
   machine = new Machine(rootFn as L.ThreadFunction, { checkInvariants: true, ...opts });
-  const r = machine.run({ maxSteps: opts.maxSteps ?? 200_000 });
-  return { m: machine, r, events };
+  return { m: machine, events };
 }
 
 /** The cap in the root CNode slot `cptr`. */

@@ -52,18 +52,38 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 const rights = fc.oneof(fc.constant(0xf), fc.integer({ min: 0, max: 15 }));
 
-export const programArb: fc.Arbitrary<ProgramSpec> = fc.record({
-  threads: fc.array(
-    fc.record({
-      prio: fc.constantFrom(100, 100, 120, 80),
-      ipcBuffer: fc.constantFrom(true, true, true, true, false),
-      bind: fc.boolean(),
-      rights: fc.tuple(rights, rights, rights),
-      ops: fc.array(opArb, { minLength: 1, maxLength: 10 }),
-    }),
-    { minLength: 2, maxLength: 4 },
+function programOf(ops: fc.Arbitrary<Op>, maxOps: number): fc.Arbitrary<ProgramSpec> {
+  return fc.record({
+    threads: fc.array(
+      fc.record({
+        prio: fc.constantFrom(100, 100, 120, 80),
+        ipcBuffer: fc.constantFrom(true, true, true, true, false),
+        bind: fc.boolean(),
+        rights: fc.tuple(rights, rights, rights),
+        ops: fc.array(ops, { minLength: 1, maxLength: maxOps }),
+      }),
+      { minLength: 2, maxLength: 4 },
+    ),
+  });
+}
+
+export const programArb: fc.Arbitrary<ProgramSpec> = programOf(opArb, 10);
+
+/**
+ * Programs rich in what the fastpath takes: Calls and ReplyRecvs with short messages and no caps,
+ * beside everything else (long messages, caps, faults-free but blocked states) that sends them
+ * down the slow path.
+ */
+const shortLen = fc.integer({ min: 0, max: 5 });
+export const fastpathProgramArb: fc.Arbitrary<ProgramSpec> = programOf(
+  fc.oneof(
+    { arbitrary: fc.record({ k: fc.constant('call' as const), obj: ep, len: shortLen, caps: fc.constantFrom(0, 0, 0, 1) }), weight: 4 },
+    { arbitrary: fc.record({ k: fc.constant('replyRecv' as const), obj: ep, len: shortLen }), weight: 4 },
+    { arbitrary: fc.record({ k: fc.constant('recv' as const), obj: ep, nb: fc.constant(false) }), weight: 2 },
+    { arbitrary: opArb, weight: 2 },
   ),
-});
+  14,
+);
 
 /** What one receive saw. */
 export interface Received {
@@ -177,3 +197,48 @@ function threadBody(id: number, t: ThreadSpec, caps: readonly number[], log: Pro
     log.lines.push(`t${id} done`);
   };
 }
+
+/**
+ * A server (thread 0: Recv, then ReplyRecv in a loop) and clients calling it, with random
+ * priorities, rights, lengths and the odd other operation: the shape the fastpath is built for.
+ */
+export const serverClientArb: fc.Arbitrary<ProgramSpec> = fc
+  .record({
+    server: fc.record({
+      prio: fc.constantFrom(100, 120, 80),
+      ipcBuffer: fc.constantFrom(true, true, true, false),
+      bind: fc.boolean(),
+      rounds: fc.integer({ min: 1, max: 12 }),
+      len: shortLen,
+    }),
+    clients: fc.array(
+      fc.record({
+        prio: fc.constantFrom(100, 120, 80),
+        ipcBuffer: fc.constantFrom(true, true, true, false),
+        rights: fc.oneof(fc.constant(0xf), fc.constant(0xf), rights),
+        ops: fc.array(
+          fc.oneof(
+            { arbitrary: fc.record({ k: fc.constant('call' as const), obj: fc.constant(0), len: shortLen, caps: fc.constantFrom(0, 0, 0, 0, 1) }), weight: 6 },
+            { arbitrary: opArb, weight: 1 },
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
+  .map(({ server, clients }) => ({
+    threads: [
+      {
+        prio: server.prio,
+        ipcBuffer: server.ipcBuffer,
+        bind: server.bind,
+        rights: [0xf, 0xf, 0xf] as const,
+        ops: [
+          { k: 'recv' as const, obj: 0, nb: false },
+          ...Array.from({ length: server.rounds }, () => ({ k: 'replyRecv' as const, obj: 0, len: server.len })),
+        ],
+      },
+      ...clients.map((c) => ({ prio: c.prio, ipcBuffer: c.ipcBuffer, bind: false, rights: [c.rights, 0xf, 0xf] as const, ops: c.ops })),
+    ],
+  }));
