@@ -159,6 +159,15 @@ export class SyscallTrap implements Iterator<TrapToken, unknown, unknown>, Itera
     return { value, done: true };
   }
 
+  /**
+   * Forget a syscall that will never finish: the thread was moved to new code while it was in
+   * the kernel (WriteRegisters or a fault reply gave it a new PC), so its next trap is a new one.
+   */
+  abandon(): void {
+    this.phase = 0;
+    this.badgeOut = null;
+  }
+
   [Symbol.iterator](): Iterator<TrapToken, unknown, unknown> {
     return this;
   }
@@ -278,6 +287,8 @@ export class UserThread implements UserProgram {
       this.ipcBase = 0;
     }
     this.entryName = fn.name;
+    // a thread moved to new code abandons whatever syscall its old code was in
+    this.trap.abandon();
     try {
       const args = a.argRegs.map((r) => wordToNumber(ctx.regs[2 * r]!, ctx.regs[2 * r + 1]!));
       current = this;
