@@ -121,45 +121,74 @@ export function checkMdb(slots: readonly Cte[]): string[] {
     if (s.mdbPrev !== null && s.mdbPrev.mdbNext !== s) bad.push(`${slotName(s)}: prev does not point forward`);
     if (s.mdbNext !== null && !inSet.has(s.mdbNext)) bad.push(`${slotName(s)}: next is not a live slot`);
   }
-  // acyclic: walking forward from any entry ends within the number of entries
-  const heads = slots.filter((s) => !s.isEmpty && s.mdbPrev === null);
+  // acyclic: walking forward from any entry ends within the number of entries. The walk numbers
+  // the entries (one count over all lists), so a cap's descendants are the run of numbers after it.
+  const pos = new Map<Cte, number>();
   let walked = 0;
-  for (const h of heads) {
+  for (const h of slots) {
+    if (h.isEmpty || h.mdbPrev !== null) continue;
     let n = 0;
     for (let s: Cte | null = h; s !== null; s = s.mdbNext) {
       if (++n > slots.length) {
         bad.push(`${slotName(h)}: derivation list does not end`);
         break;
       }
+      if (!pos.has(s)) pos.set(s, pos.size);
     }
     walked += n;
   }
   const live = slots.filter((s) => !s.isEmpty);
   if (walked < live.length) bad.push(`${live.length - walked} entries are on a cycle or unreachable from a list head`);
 
-  // untyped: everything inside its region descends from it and lies below its watermark
-  const descendantsOf = new Map<Cte, Set<Cte>>();
+  // untyped: everything inside its region descends from it and lies below its watermark. An
+  // untyped's descendants are the entries after it while isMDBParentOf holds: positions
+  // pos(u)+1 .. last(u). Caps are found by address in a sorted index, not by scanning them all.
+  const last = new Map<Cte, number>();
   for (const u of live) {
     if (u.cap.type !== CapType.Untyped) continue;
-    const ds = new Set<Cte>();
-    for (let d = u.mdbNext; d !== null && isMDBParentOf(u, d); d = d.mdbNext) ds.add(d);
-    descendantsOf.set(u, ds);
+    let end = pos.get(u) ?? -1;
+    for (let d = u.mdbNext; d !== null && isMDBParentOf(u, d); d = d.mdbNext) end = pos.get(d) ?? end;
+    last.set(u, end);
   }
-  for (const [u, ds] of descendantsOf) {
-    const base = u.cap.untypedBase;
-    const top = base + 2 ** u.cap.blockSize;
-    for (const c of live) {
-      if (c === u || !capIsPhysical(c.cap)) continue;
+  if (last.size > 0) {
+    const isDescendant = (c: Cte, u: Cte): boolean => {
+      const pu = pos.get(u);
+      const pc = pos.get(c);
+      return pu !== undefined && pc !== undefined && pc > pu && pc <= last.get(u)!;
+    };
+    // live physical caps by start address (ties in live order), with their index in `live`
+    const index: { c: Cte; p: number; end: number; i: number }[] = [];
+    live.forEach((c, i) => {
+      if (!capIsPhysical(c.cap)) return;
       const p = capPtr(c.cap);
-      const end = p + 2 ** capSizeBits(c.cap);
-      if (p < base || end > top) continue;
-      if (c.cap.type === CapType.Untyped && p === base && end === top) {
-        // two caps to the same region: one must be a copy of the other
-        if (!ds.has(c) && !descendantsOf.get(c)!.has(u)) bad.push(`${slotName(c)} and ${slotName(u)}: same region, unrelated`);
-        continue;
+      index.push({ c, p, end: p + 2 ** capSizeBits(c.cap), i });
+    });
+    index.sort((a, b) => a.p - b.p || a.i - b.i);
+    for (const u of last.keys()) {
+      const base = u.cap.untypedBase;
+      const top = base + 2 ** u.cap.blockSize;
+      // the first entry starting at or above base
+      let lo = 0;
+      let hi = index.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (index[mid]!.p < base) lo = mid + 1;
+        else hi = mid;
       }
-      if (!ds.has(c)) bad.push(`${slotName(c)}: inside ${slotName(u)} but not its descendant`);
-      else if (end > base + u.cap.freeOffset) bad.push(`${slotName(c)}: lies above the watermark of ${slotName(u)}`);
+      const found: [i: number, line: string][] = [];
+      for (let j = lo; j < index.length && index[j]!.p < top; j++) {
+        const { c, p, end, i } = index[j]!;
+        if (c === u || end > top) continue;
+        if (c.cap.type === CapType.Untyped && p === base && end === top) {
+          // two caps to the same region: one must be a copy of the other
+          if (!isDescendant(c, u) && !isDescendant(u, c)) found.push([i, `${slotName(c)} and ${slotName(u)}: same region, unrelated`]);
+          continue;
+        }
+        if (!isDescendant(c, u)) found.push([i, `${slotName(c)}: inside ${slotName(u)} but not its descendant`]);
+        else if (end > base + u.cap.freeOffset) found.push([i, `${slotName(c)}: lies above the watermark of ${slotName(u)}`]);
+      }
+      // reported in the order of `live`, as a scan of it would
+      for (const [, line] of found.sort((a, b) => a[0] - b[0])) bad.push(line);
     }
   }
 
