@@ -310,6 +310,12 @@ export class Machine implements EntryContext {
           this.interrupt();
           continue;
         }
+        if (readyInOtherDomain(k)) {
+          // seL4's idle thread runs until the timer tick that ends the domain's time; only then
+          // do another domain's ready threads run
+          cpu.idleUntilTick();
+          continue;
+        }
         reason = 'idle';
         break;
       }
@@ -344,6 +350,13 @@ export class Machine implements EntryContext {
       steps: this.steps,
     };
   }
+}
+
+/** Whether a thread is ready in a domain other than the current one (its ready-queue bitmap). */
+function readyInOtherDomain(k: Kernel): boolean {
+  const n = k.config.numDomains;
+  for (let d = 0; d < n; d++) if (d !== k.curDomain && k.l1Bitmap[d] !== 0) return true;
+  return false;
 }
 
 /** Build a machine with `root` as the root task, run it, and return what happened. */
