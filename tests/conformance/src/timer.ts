@@ -38,9 +38,20 @@ export class TimerDevice {
     this.line = LINE[m.board.name];
     const cpu = m.board.cpu;
     const advance = cpu.advance.bind(cpu);
-    // the device watches the same clock the CPU advances
+    const idleUntilTick = cpu.idleUntilTick.bind(cpu);
+    // the device watches the same clock the CPU advances (running or idle)
     cpu.advance = (n: number) => {
       advance(n);
+      if (cpu.cycles >= this.deadline) this.expire();
+    };
+    cpu.idleUntilTick = () => {
+      if (this.deadline < cpu.nextTick && cpu.cycles < this.deadline) {
+        // the device fires before the kernel's next tick
+        cpu.cycles = this.deadline;
+        this.expire();
+        return;
+      }
+      idleUntilTick();
       if (cpu.cycles >= this.deadline) this.expire();
     };
   }
