@@ -7,9 +7,10 @@ import { writeFileSync } from 'node:fs';
 import type { Figure } from './figure.js';
 import { fmt } from './figure.js';
 import { halFigures } from './figures/hal.js';
+import { ipcFigures } from './figures/ipc.js';
 import { objectFigures } from './figures/object.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

@@ -35,7 +35,10 @@ export interface KernelCounters {
   faults: number;
   doubleFaults: number;
   interrupts: number;
+  /** Long-running operations (revoke, delete, retype) interrupted at a preemption point. */
   preemptions: number;
+  /** Timeslices that ran out on a timer tick (the thread went to the tail of its level). */
+  timesliceExpiries: number;
 }
 
 /**
@@ -110,7 +113,7 @@ export class Kernel {
   /** The root CNode's slot holding the root CNode cap (for reachability in checks). */
   rootCNodeSlot: Cte | null = null;
 
-  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0 };
+  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0, timesliceExpiries: 0 };
   /** Where seL4's debug messages go (userError, double faults); null drops them. */
   log: KernelLog | null = null;
   /** Watches IPC for a trace; null (the default) costs one check per transfer. */

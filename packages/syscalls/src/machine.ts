@@ -56,6 +56,8 @@ export const DEFAULT_COSTS: CostModel = { userStep: 100, fastpath: 350, slowpath
 export interface MachineOptions {
   readonly board?: BoardName;
   readonly ramBytes?: number;
+  /** The timer period in simulated cycles (default: the board's tick, 2 ms of its clock). */
+  readonly tickCycles?: number;
   /** seL4's KernelFastpath (default on). */
   readonly fastpath?: boolean;
   readonly kernel?: Partial<KernelConfig>;
@@ -90,7 +92,10 @@ export interface MachineStats {
   readonly faults: number;
   readonly doubleFaults: number;
   readonly interrupts: number;
+  /** Long-running kernel operations (revoke, delete, retype) interrupted at a preemption point. */
   readonly preemptions: number;
+  /** Timeslices that ran out on a timer tick. */
+  readonly timesliceExpiries: number;
   readonly cycles: number;
   /** Returns to user code. */
   readonly steps: number;
@@ -151,7 +156,10 @@ export class Machine implements EntryContext {
   private readonly is64: boolean;
 
   constructor(root: ThreadFunction, opts: MachineOptions = {}) {
-    this.board = createBoard(opts.board ?? 'pc99', opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes });
+    this.board = createBoard(opts.board ?? 'pc99', {
+      ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
+      ...(opts.tickCycles === undefined ? {} : { tickCycles: opts.tickCycles }),
+    });
     this.k = createKernel(this.board, opts.kernel);
     this.L = labelsOf(this.board.arch.name);
     this.fastpathEnabled = opts.fastpath ?? true;
@@ -356,6 +364,7 @@ export class Machine implements EntryContext {
       doubleFaults: c.doubleFaults,
       interrupts: c.interrupts,
       preemptions: c.preemptions,
+      timesliceExpiries: c.timesliceExpiries,
       cycles: this.board.cpu.cycles,
       steps: this.steps,
     };

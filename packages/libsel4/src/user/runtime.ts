@@ -18,9 +18,15 @@
 import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
 
+declare const trapBrand: unique symbol;
+/**
+ * The type of the one value a thread yields (through a syscall stub) to trap into the kernel. A
+ * branded symbol rather than a `unique symbol` so that generator types inferred for function
+ * expressions (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
+ */
+export type TrapToken = symbol & { readonly [trapBrand]: true };
 /** Value a stub's trap yields to the CPU; nothing else may be yielded by a thread. */
-export const TRAP: unique symbol = Symbol('seL4 trap');
-export type TrapToken = typeof TRAP;
+export const TRAP: TrapToken = Symbol('seL4 trap') as TrapToken;
 
 /** A syscall as `yield*` sees it: it yields traps and returns R. */
 export type Syscall<R> = Iterable<TrapToken, R, unknown>;
