@@ -6,11 +6,13 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { checkTrace, type Event } from './trace-format.js';
 
+const HERE = dirname(fileURLToPath(import.meta.url));
 const DIR = mkdtempSync(join(tmpdir(), 'tsel4-trace-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
@@ -40,8 +42,12 @@ describe('tsel4 run --trace', () => {
     const calls = Number(/^\| seL4_SysCall +\| +([0-9,]+) \|$/m.exec(out)![1]!.replace(/,/g, ''));
     const kernelCalls = events.filter((e) => e.ph === 'X' && (e.name.startsWith('seL4_Call') || (e.cat === 'invocation' && e.name.startsWith('seL4_'))));
     expect(kernelCalls.length).toBe(calls);
-    const printed = events.filter((e) => e.ph === 'X' && e.name === 'seL4_DebugPutChar').reduce((n, e) => n + (e.args!['calls'] as number), 0);
+    const prints = events.filter((e) => e.ph === 'X' && e.name === 'seL4_DebugPutChar').sort((a, b) => a.ts - b.ts);
+    const printed = prints.reduce((n, e) => n + (e.args!['calls'] as number), 0);
     expect(printed).toBe(Number(/^\| seL4_SysDebugPutChar +\| +([0-9,]+) \|$/m.exec(out)![1]!.replace(/,/g, '')));
+    // one slice per printed line, and together they are the program's output
+    expect(prints.every((e) => (e.args!['text'] as string).endsWith('\n'))).toBe(true);
+    expect(prints.map((e) => e.args!['text']).join('')).toBe(readFileSync(join(HERE, '../../pingpong/test/expected.txt'), 'utf8'));
 
     const summary = flows.map((f) => `${f.name}: ${who(f.from)} ${f.from.name} -> ${who(f.to)} ${f.to.name}`);
     const requests = ['client B', 'client A', 'client B', 'client A', 'client B', 'client A'];

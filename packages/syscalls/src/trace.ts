@@ -5,7 +5,7 @@
  * - one slice per kernel entry on the entering thread's track: the syscall with its arguments
  *   (read from the registers at entry), and its result (read when the thread is no longer
  *   blocked, so a Recv's slice spans the time it waited). Faults and interrupts are slices too;
- *   consecutive seL4_DebugPutChar calls by one thread become one slice holding the text;
+ *   consecutive seL4_DebugPutChar calls by one thread become one slice per line of text;
  * - one flow per message transfer (sender's slice to receiver's slice: a send, a call, a reply or
  *   a fault message) and per signal that wakes a waiter, from both the slow path and the fastpath.
  *
@@ -216,8 +216,8 @@ export class Tracer implements KernelTracer {
       const sc = m.board.arch.syscall;
       const sysno = syscallNumber(regs[2 * sc.syscallReg]!, regs[2 * sc.syscallReg + 1]!);
       const prev = this.previous;
-      if (sysno === seL4_SysDebugPutChar && prev !== null && prev.kind === 'print' && prev.thread?.tcb === tcb) {
-        // one more character of the same print: extend its slice
+      if (sysno === seL4_SysDebugPutChar && prev !== null && prev.kind === 'print' && prev.thread?.tcb === tcb && !prev.text.endsWith('\n')) {
+        // one more character of the same line: extend its slice
         prev.text += String.fromCharCode(regs[2 * sc.capReg]! & 0xff);
         prev.args['text'] = prev.text;
         this.current = prev;
