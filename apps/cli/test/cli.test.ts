@@ -7,11 +7,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { listApps } from '../src/apps.js';
 import { HELP, main, VERSION } from '../src/cli.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIX = join(HERE, 'fixtures');
 const APPS = join(HERE, '../..');
+/** The apps as usage errors list them (every app in apps/ with a root task, by name). */
+const NAMES = listApps()
+  .map((a) => a.name)
+  .join(', ');
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -45,6 +50,7 @@ describe('tsel4 --help, --version, list, board', () => {
   });
 
   it('lists every app in apps/ and every board', async () => {
+    expect(NAMES.split(', ')).toEqual(expect.arrayContaining(['ipc-tour', 'notifications', 'pingpong']));
     const r = await cli('list');
     expect(r.code).toBe(0);
     for (const app of ['pingpong', 'notifications', 'ipc-tour']) expect(r.out).toMatch(new RegExp(`^  ${app} +\\S`, 'm'));
@@ -137,9 +143,9 @@ describe('tsel4 run', () => {
 });
 
 describe('tsel4 usage mistakes: one line, exit code 2', () => {
-  it('an unknown app', () => mistake(['run', 'pingpnog'], "no app named 'pingpnog' (apps: ipc-tour, notifications, pingpong; or give a .ts or .js file)"));
-  it('a missing file', () => mistake(['run', 'missing.ts'], "no file 'missing.ts' (apps: ipc-tour, notifications, pingpong)"));
-  it('a file that is not a program', () => mistake(['run', '../trace-format.ts.txt'], "no file '../trace-format.ts.txt' (apps: ipc-tour, notifications, pingpong)"));
+  it('an unknown app', () => mistake(['run', 'pingpnog'], `no app named 'pingpnog' (apps: ${NAMES}; or give a .ts or .js file)`));
+  it('a missing file', () => mistake(['run', 'missing.ts'], `no file 'missing.ts' (apps: ${NAMES})`));
+  it('a file that is not a program', () => mistake(['run', '../trace-format.ts.txt'], `no file '../trace-format.ts.txt' (apps: ${NAMES})`));
   it('a file of another kind', () => mistake(['run', '../../README.md'], "'../../README.md' is not a program: give a .ts, .mts, .js, .mjs file"));
   it('an async function as the default export', () =>
     mistake(['run', 'async-default.ts'], 'async-default.ts default-exports an async function, not a root task; a root task is a generator function (export default function* main() { ... })'));
