@@ -184,7 +184,6 @@ export function fastpathCall(k: Kernel, cptrLo: number, cptrHi: number, infoLo: 
   replySlot.firstBadged = true;
   copyMRs(k, infoLo & 0x7f, cur, dest);
   deliverAndSwitch(k, dest, epCap.badgeLo, epCap.badgeHi, infoLo, infoHi);
-  if (k.tracer !== null) k.tracer.ipcTransfer(cur, dest, ep, epCap.badgeLo, epCap.badgeHi);
   return true;
 }
 
@@ -233,6 +232,5 @@ export function fastpathReplyRecv(k: Kernel, cptrLo: number, cptrHi: number, inf
   callerSlot.firstBadged = false;
   copyMRs(k, infoLo & 0x7f, cur, caller);
   deliverAndSwitch(k, caller, 0, 0, infoLo, infoHi);
-  if (k.tracer !== null) k.tracer.ipcTransfer(cur, caller, null, 0, 0);
   return true;
 }

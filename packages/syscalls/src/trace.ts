@@ -7,10 +7,13 @@
  *   blocked, so a Recv's slice spans the time it waited). Faults and interrupts are slices too;
  *   consecutive seL4_DebugPutChar calls by one thread become one slice per line of text;
  * - one flow per message transfer (sender's slice to receiver's slice: a send, a call, a reply or
- *   a fault message) and per signal that wakes a waiter, from both the slow path and the fastpath.
+ *   a fault message) and per signal that wakes a waiter. The slow path reports its transfers
+ *   through Kernel.tracer (doIPCTransfer, sendSignal); a fastpath hit is recognised after the
+ *   entry by the machine's fastpath counter, and its receiver is the thread it switched to.
  *
  * Times are simulated cycles. Tracing is off unless a Tracer is passed in MachineOptions; the
- * kernel then pays one null check per transfer and the trap entry none (see machine.ts).
+ * slow path then pays one null check per transfer, and the trap entry and the fastpath nothing
+ * (see machine.ts).
  * chrometrace.ts turns a trace into Chrome trace-event JSON.
  */
 
@@ -146,6 +149,9 @@ export class Tracer implements KernelTracer {
   private current: Slice | null = null;
   private entryStart = 0;
   private fastpathBefore = 0;
+  /** The thread that entered the kernel, and its syscall number (0 for other entries). */
+  private entering: Tcb | null = null;
+  private enteringSysno = 0;
   /** The previous entry's slice (to join consecutive DebugPutChar calls). */
   private previous: Slice | null = null;
   private readonly lookup = new LookupResult();
@@ -208,6 +214,8 @@ export class Tracer implements KernelTracer {
     const now = m.board.cpu.cycles + m.costs.userStep;
     this.entryStart = now;
     this.fastpathBefore = m.fastpathHits;
+    this.entering = tcb;
+    this.enteringSysno = 0;
     const stale = this.open.get(tcb);
     if (stale !== undefined) this.close(tcb, stale, now);
     const regs = tcb.ctx.regs;
@@ -215,6 +223,7 @@ export class Tracer implements KernelTracer {
     if (kind === TrapKind.Syscall) {
       const sc = m.board.arch.syscall;
       const sysno = syscallNumber(regs[2 * sc.syscallReg]!, regs[2 * sc.syscallReg + 1]!);
+      this.enteringSysno = sysno;
       const prev = this.previous;
       if (sysno === seL4_SysDebugPutChar && prev !== null && prev.kind === 'print' && prev.thread?.tcb === tcb && !prev.text.endsWith('\n')) {
         // one more character of the same line: extend its slice
@@ -249,6 +258,7 @@ export class Tracer implements KernelTracer {
     const now = m.board.cpu.cycles;
     this.entryStart = now;
     this.fastpathBefore = m.fastpathHits;
+    this.entering = null;
     const name = irq === m.board.irq.timerIrq ? `IRQ ${irq} (timer)` : `IRQ ${irq}`;
     const s = new Slice(null, 'interrupt', name, now, { irq, interrupted: this.nameOf(m.k.curThread) });
     this.sliceList.push(s);
@@ -263,8 +273,16 @@ export class Tracer implements KernelTracer {
     const s = this.current;
     if (s !== null) {
       s.end = now;
-      if (m.fastpathHits !== this.fastpathBefore) s.args['fastpath'] = true;
       if (s.kind === 'print') s.args['calls'] = s.text.length;
+    }
+    if (m.fastpathHits !== this.fastpathBefore && this.entering !== null) {
+      // The fastpath did the whole transfer and switched to its receiver (fastpath_call: the
+      // waiting receiver; fastpath_reply_recv: the caller), which is now the current thread.
+      // Recording it here keeps every check off the fastpath itself.
+      if (s !== null) s.args['fastpath'] = true;
+      const receiver = m.k.curThread;
+      const badge = regWord(receiver.ctx.regs, 2 * m.board.arch.syscall.badgeReg);
+      this.transfer(this.entering, receiver, this.enteringSysno === seL4_SysCall ? 'call' : 'reply', typeof badge === 'number' ? hexWord(badge, 0) : badge);
     }
     // every thread that is no longer blocked has finished its syscall
     for (const [tcb, open] of this.open) if (!isBlocked(tcb.state)) this.close(tcb, open, now);
@@ -293,12 +311,18 @@ export class Tracer implements KernelTracer {
 
   ipcTransfer(sender: Tcb, receiver: Tcb, ep: Endpoint | null, badgeLo: number, badgeHi: number): void {
     const from = this.open.get(sender);
+    const kind: FlowKind = sender.fault !== null ? 'fault' : ep === null ? 'reply' : from?.kind === 'call' ? 'call' : 'send';
+    this.transfer(sender, receiver, kind, hexWord(badgeLo, badgeHi));
+  }
+
+  /** A message from `sender` to `receiver` (from the slow path's hook or a fastpath hit). */
+  private transfer(sender: Tcb, receiver: Tcb, kind: FlowKind, badge: string): void {
+    const from = this.open.get(sender);
     const to = this.open.get(receiver);
     if (to !== undefined) to.gotMessage = true;
     if (from === undefined || to === undefined) return;
-    const kind: FlowKind = sender.fault !== null ? 'fault' : ep === null ? 'reply' : from.kind === 'call' ? 'call' : 'send';
     if (kind === 'call' || kind === 'send') to.args['sender'] = this.nameOf(sender);
-    this.flowList.push({ kind, from, to, at: this.entryStart, badge: hexWord(badgeLo, badgeHi) });
+    this.flowList.push({ kind, from, to, at: this.entryStart, badge });
   }
 
   signal(receiver: Tcb, _ntfn: Notification, badgeLo: number, badgeHi: number): void {
