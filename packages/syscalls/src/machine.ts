@@ -36,6 +36,7 @@ import type { Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
 import { labelsOf, type Labels } from './invocation.js';
+import type { Tracer } from './trace.js';
 
 /** Simulated cycles charged for each kind of event (roughly a 3.4 GHz Skylake's seL4 costs). */
 export interface CostModel {
@@ -69,6 +70,8 @@ export interface MachineOptions {
   /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
   readonly onKernelLog?: (line: string) => void;
   readonly costs?: CostModel;
+  /** Records every kernel entry and IPC transfer (trace.ts); without one nothing is recorded. */
+  readonly tracer?: Tracer;
 }
 
 /** Limits for one run. */
@@ -126,6 +129,8 @@ export class Machine implements EntryContext {
   readonly fastpathEnabled: boolean;
   readonly costs: CostModel;
   readonly seed: number;
+  /** The tracer recording this machine's run, or null. */
+  readonly tracer: Tracer | null;
   private bootInfoCache: seL4_BootInfo | null = null;
   private readonly env: UserEnvironment;
   private readonly ctxToTcb = new Map<ThreadContext, Tcb>();
@@ -182,13 +187,25 @@ export class Machine implements EntryContext {
     this.infoIdx = 2 * a.syscall.infoReg;
     this.trapBytes = a.syscall.trapInsnBytes;
     this.is64 = a.wordBits === 64;
-    this.board.cpu.installTrapEntry((kind) => this.trap(kind));
+    this.tracer = opts.tracer ?? null;
+    const tr = this.tracer;
+    if (tr === null) this.board.cpu.installTrapEntry((kind) => this.trap(kind));
+    else {
+      // tracing wraps the trap entry, so the untraced path has no check at all
+      this.k.tracer = tr;
+      this.board.cpu.installTrapEntry((kind) => {
+        tr.enter(kind);
+        this.trap(kind);
+        tr.exit();
+      });
+    }
     const entry = this.code.addressOf(root);
     this.boot = bootKernel(this.k, { entry });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
     const seedReg = this.board.arch.argRegs[1];
     if (seedReg !== undefined) this.boot.rootTcb.ctx.set(seedReg, this.seed >>> 0, 0);
+    if (tr !== null) tr.attach(this);
   }
 
   /** The TCB whose registers are `ctx`. */
@@ -269,10 +286,18 @@ export class Machine implements EntryContext {
   }
 
   private interrupt(): void {
+    const tr = this.tracer;
+    if (tr !== null) tr.enterInterrupt(this.board.irq.active());
     if (this.check) this.lastEntry = 'an interrupt';
     handleInterruptEntry(this);
     this.board.cpu.advance(this.costs.interrupt);
+    if (tr !== null) tr.exit();
     this.verify();
+  }
+
+  /** Calls and ReplyRecvs the fastpath has handled so far. */
+  get fastpathHits(): number {
+    return this.fpCallHit + this.fpRRHit;
   }
 
   private verify(): void {
