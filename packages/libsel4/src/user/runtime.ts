@@ -127,6 +127,7 @@ export const Finish = {
   /** A kernel invocation: the reply label, MR0-3 back to the buffer only on error (generated stubs). */
   Invocation: 4,
 } as const;
+/** How a syscall stub reads its results back (one of Finish's values). */
 export type Finish = (typeof Finish)[keyof typeof Finish];
 
 /** An out parameter for a word (C's `seL4_Word *sender`). */
