@@ -8,7 +8,7 @@
  * preempted at the end of its timeslice as on seL4. One program and seed give one run.
  */
 
-import { type Board, type BoardName, createBoard, type ThreadContext, TrapKind } from '@tsel4/hal';
+import { type Board, type BoardName, createBoard, type MemoryBacking, type ThreadContext, TrapKind } from '@tsel4/hal';
 import {
   activateThread,
   bootKernel,
@@ -23,6 +23,7 @@ import {
 } from '@tsel4/kernel';
 import {
   CodeSpace,
+  type ForeignCode,
   readBootInfo,
   type seL4_BootInfo,
   seL4_SysCall,
@@ -67,7 +68,17 @@ export interface MachineOptions {
   /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
   readonly onKernelLog?: (line: string) => void;
   readonly costs?: CostModel;
+  /** Where board RAM lives when not in the JS heap (the native C bridge gives this). */
+  readonly memoryBacking?: MemoryBacking;
+  /** Code besides the TypeScript functions that threads can run (a C program). */
+  readonly foreignCode?: readonly ForeignCode[];
 }
+
+/**
+ * The root task: a TypeScript thread function, or the address of its first instruction in code the
+ * machine is given (`foreignCode`).
+ */
+export type RootTask = ThreadFunction | number;
 
 /** Limits for one run. */
 export interface RunOptions {
@@ -145,8 +156,11 @@ export class Machine implements EntryContext {
   private readonly trapBytes: number;
   private readonly is64: boolean;
 
-  constructor(root: ThreadFunction, opts: MachineOptions = {}) {
-    this.board = createBoard(opts.board ?? 'pc99', opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes });
+  constructor(root: RootTask, opts: MachineOptions = {}) {
+    this.board = createBoard(opts.board ?? 'pc99', {
+      ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
+      ...(opts.memoryBacking === undefined ? {} : { backing: opts.memoryBacking }),
+    });
     this.k = createKernel(this.board, opts.kernel);
     this.L = labelsOf(this.board.arch.name);
     this.fastpathEnabled = opts.fastpath ?? true;
@@ -161,7 +175,9 @@ export class Machine implements EntryContext {
       seed: this.seed,
       ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),
       bootInfo: () => this.bootInfoCache,
+      bootInfoPaddr: () => (this.bootInfoCache === null ? null : this.boot.bootInfoPaddr),
     };
+    for (const f of opts.foreignCode ?? []) this.code.addForeign(f);
     this.k.onTcbCreated = (tcb) => {
       this.ctxToTcb.set(tcb.ctx, tcb);
       tcb.ctx.program = new UserThread(tcb.ctx, this.env);
@@ -175,7 +191,7 @@ export class Machine implements EntryContext {
     this.trapBytes = a.syscall.trapInsnBytes;
     this.is64 = a.wordBits === 64;
     this.board.cpu.installTrapEntry((kind) => this.trap(kind));
-    const entry = this.code.addressOf(root);
+    const entry = typeof root === 'number' ? root : this.code.addressOf(root);
     this.boot = bootKernel(this.k, { entry });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
@@ -189,12 +205,12 @@ export class Machine implements EntryContext {
   }
 
   /** A thread's IPC buffer as its own code sees it when it starts (see UserEnvironment). */
-  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number } | null {
+  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number; paddr: number } | null {
     const tcb = this.ctxToTcb.get(ctx);
     if (tcb === undefined) return null;
     const addr = lookupIPCBuffer(false, tcb);
     if (addr === NO_BUFFER) return null;
-    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2 };
+    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2, paddr: addr };
   }
 
   halt(reason: string): void {
@@ -338,6 +354,6 @@ export class Machine implements EntryContext {
 }
 
 /** Build a machine with `root` as the root task, run it, and return what happened. */
-export function runMachine(root: ThreadFunction, opts: MachineOptions & RunOptions = {}): RunResult {
+export function runMachine(root: RootTask, opts: MachineOptions & RunOptions = {}): RunResult {
   return new Machine(root, opts).run(opts);
 }
