@@ -20,6 +20,7 @@ import {
   lookupIPCBuffer,
   NO_BUFFER,
   schedule,
+  translateUser,
 } from '@tsel4/kernel';
 import {
   CodeSpace,
@@ -31,6 +32,7 @@ import {
   type ThreadFunction,
   type UserEnvironment,
   UserThread,
+  type UserVM,
 } from '@tsel4/libsel4';
 import type { Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
@@ -161,6 +163,7 @@ export class Machine implements EntryContext {
       seed: this.seed,
       ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),
       bootInfo: () => this.bootInfoCache,
+      vm: this.userVM(),
     };
     this.k.onTcbCreated = (tcb) => {
       this.ctxToTcb.set(tcb.ctx, tcb);
@@ -195,6 +198,19 @@ export class Machine implements EntryContext {
     const addr = lookupIPCBuffer(false, tcb);
     if (addr === NO_BUFFER) return null;
     return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2 };
+  }
+
+  /** Loads and stores of the machine's TypeScript threads go through their VSpaces (kernel translate.ts). */
+  private userVM(): UserVM {
+    const k = this.k;
+    const tcbOf = this.ctxToTcb;
+    return {
+      get epoch() {
+        return k.vmEpoch;
+      },
+      memory: this.board.memory,
+      translate: (ctx, vaddr, write, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, write, out),
+    };
   }
 
   halt(reason: string): void {
