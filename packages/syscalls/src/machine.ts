@@ -20,6 +20,7 @@ import {
   lookupIPCBuffer,
   NO_BUFFER,
   schedule,
+  translateUser,
 } from '@tsel4/kernel';
 import {
   CodeSpace,
@@ -32,6 +33,7 @@ import {
   type ThreadFunction,
   type UserEnvironment,
   UserThread,
+  type UserVM,
 } from '@tsel4/libsel4';
 import type { Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
@@ -176,6 +178,7 @@ export class Machine implements EntryContext {
       ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),
       bootInfo: () => this.bootInfoCache,
       bootInfoPaddr: () => (this.bootInfoCache === null ? null : this.boot.bootInfoPaddr),
+      vm: this.userVM(),
     };
     for (const f of opts.foreignCode ?? []) this.code.addForeign(f);
     this.k.onTcbCreated = (tcb) => {
@@ -211,6 +214,19 @@ export class Machine implements EntryContext {
     const addr = lookupIPCBuffer(false, tcb);
     if (addr === NO_BUFFER) return null;
     return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2, paddr: addr };
+  }
+
+  /** Loads and stores of the machine's TypeScript threads go through their VSpaces (kernel translate.ts). */
+  private userVM(): UserVM {
+    const k = this.k;
+    const tcbOf = this.ctxToTcb;
+    return {
+      get epoch() {
+        return k.vmEpoch;
+      },
+      memory: this.board.memory,
+      translate: (ctx, vaddr, write, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, write, out),
+    };
   }
 
   halt(reason: string): void {

@@ -20,10 +20,13 @@
 
 import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
+import type { MemoryAccess, UserVM } from './memory.js';
 
-/** Value a stub's trap yields to the CPU; nothing else may be yielded by a thread. */
+/** Value a stub's trap yields to the CPU. */
 export const TRAP: unique symbol = Symbol('seL4 trap');
-export type TrapToken = typeof TRAP;
+/** Value a load or store that faulted yields to the CPU (memory.ts); nothing else may be yielded. */
+export const MEMORY_TRAP: unique symbol = Symbol('memory fault');
+export type TrapToken = typeof TRAP | typeof MEMORY_TRAP;
 
 /** A syscall as `yield*` sees it: it yields traps and returns R. */
 export type Syscall<R> = Iterable<TrapToken, R, unknown>;
@@ -43,6 +46,8 @@ export const USER_TEXT_BASE = 0x40_0000;
 export const SYSCALL_INSN_ADDR = USER_TEXT_BASE + 0x10;
 /** An uncaught exception in a TypeScript thread happens here (like abort()'s trapping instruction). */
 export const CRASH_INSN_ADDR = USER_TEXT_BASE + 0x20;
+/** Every TypeScript load or store (memory.ts) faults at this address, and restarts there. */
+export const MEMORY_INSN_ADDR = USER_TEXT_BASE + 0x30;
 const ENTRY_BASE = USER_TEXT_BASE + 0x1000;
 const ENTRY_STRIDE = 0x100;
 
@@ -113,6 +118,8 @@ export interface UserEnvironment {
   bootInfo(): seL4_BootInfo | null;
   /** The physical address of the bootinfo frame, or null before boot. */
   bootInfoPaddr(): number | null;
+  /** Address translation for loads and stores (memory.ts); absent, every access faults. */
+  readonly vm?: UserVM;
   /** The number of a thread (its TCB) for traces; optional. */
   readonly seed: number;
 }
@@ -134,8 +141,8 @@ export const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
   // instruction abort from EL0, level-0 translation fault
   aarch64: { fsr: 0x82000004, prefetch: 1 },
   aarch32: { fsr: 0x5, prefetch: 1 },
-  // instruction page fault (scause 12)
-  riscv64: { fsr: 12, prefetch: 1 },
+  // seL4's handleVMFault reports an instruction page fault as RISCVInstructionAccessFault (1)
+  riscv64: { fsr: 1, prefetch: 1 },
 };
 
 /** How a syscall's result is read back when the thread resumes. */
@@ -199,6 +206,10 @@ export class UserThread implements UserProgram {
   readonly stride: 1 | 2;
   /** Name of the function the thread is running, for traces. */
   entryName = '';
+  /** The thread's load/store state (memory.ts), made on its first access. */
+  memory: MemoryAccess | null = null;
+  /** What a faulting load or store raises (set by memory.ts before it yields MEMORY_TRAP). */
+  memoryTrapKind: TrapKind = TrapKind.VMFault;
   /** Register-array indices of MR0..3 (low halves) and of the NextIP register, precomputed. */
   private readonly mr0: number;
   private readonly mr1: number;
@@ -264,6 +275,7 @@ export class UserThread implements UserProgram {
       regs[nextLo + 1] = 0;
       return TrapKind.Syscall;
     }
+    if (r.value === MEMORY_TRAP) return this.memoryTrap(ctx);
     this.gen = null;
     // returning from the entry function jumps to return address 0
     if (r.done === true) return this.fetchFault(ctx, 0);
@@ -282,6 +294,10 @@ export class UserThread implements UserProgram {
       ctx.regs[this.nextLo] = this.afterTrap;
       ctx.regs[this.nextLo + 1] = 0;
       return TrapKind.Syscall;
+    }
+    if (this.gen !== null && nextIP === MEMORY_INSN_ADDR) {
+      // restarted after a memory fault: the load or store runs again
+      return -1;
     }
     if (nextIP === CRASH_INSN_ADDR) {
       return this.crash(ctx);
@@ -339,6 +355,16 @@ export class UserThread implements UserProgram {
     ctx.exceptionNumber = c.number;
     ctx.exceptionCode = c.code;
     return TrapKind.UserException;
+  }
+
+  /** A load or store faulted (memory.ts recorded the fault): trap at the access instruction. */
+  private memoryTrap(ctx: ThreadContext): TrapKind {
+    const a = ctx.arch;
+    ctx.regs[2 * a.faultIP] = MEMORY_INSN_ADDR;
+    ctx.regs[2 * a.faultIP + 1] = 0;
+    ctx.regs[this.nextLo] = MEMORY_INSN_ADDR;
+    ctx.regs[this.nextLo + 1] = 0;
+    return this.memoryTrapKind;
   }
 
   private fetchFault(ctx: ThreadContext, addr: number): TrapKind {
