@@ -8,8 +8,9 @@ import type { Figure } from './figure.js';
 import { fmt } from './figure.js';
 import { halFigures } from './figures/hal.js';
 import { objectFigures } from './figures/object.js';
+import { cbridgeFigures } from './figures/cbridge.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...cbridgeFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);
