@@ -177,3 +177,10 @@ describe('when the bridge cannot run', () => {
     });
   });
 });
+
+describe('where the bridge is required', () => {
+  it('is available when TSEL4_REQUIRE_NATIVE=1 (CI sets it, so the C tests cannot quietly skip there)', () => {
+    const required = process.env['TSEL4_REQUIRE_NATIVE'] === '1';
+    expect(required && !status.ok ? `the native bridge is required but cannot run: ${status.ok ? '' : status.reason}` : 'fine').toBe('fine');
+  });
+});
