@@ -3,6 +3,7 @@
  * the kernel, their faults delivered as seL4 delivers them, C and TypeScript threads in one
  * machine, sel4test-style IPC checks in C, and what a person sees when a program does not build.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as L from '@tsel4/libsel4';
 import { bridgeStatus, BridgeError, CompileError, CProgram, SourceNotFoundError } from '@tsel4/libsel4-native';
@@ -143,6 +144,28 @@ describe.skipIf(!status.ok)(title('C threads on the bridge'), () => {
     } finally {
       prog.dispose();
     }
+  });
+});
+
+/**
+ * What the TypeScript app `name` prints (its test pins it in apps/NAME/test/expected.txt). Until
+ * the apps are in the same tree as this suite, c/apps/NAME.expected-ts.txt is a copy of that file;
+ * when both are here they must agree.
+ */
+function tsAppOutput(name: string): string {
+  const app = join(C_DIR, '../../../apps', name, 'test/expected.txt');
+  const copy = join(C_DIR, 'apps', `${name}.expected-ts.txt`);
+  if (!existsSync(app)) return readFileSync(copy, 'utf8');
+  if (existsSync(copy)) expect(readFileSync(copy, 'utf8'), `${copy} is out of date`).toBe(readFileSync(app, 'utf8'));
+  return readFileSync(app, 'utf8');
+}
+
+describe.skipIf(!status.ok)(title('C versions of the apps print what the TypeScript apps print'), () => {
+  it.each(['pingpong', 'ipc-tour'])('%s', (name) => {
+    // (the invariant checker after each of ipc-tour's ~5000 console syscalls would take seconds)
+    const { result } = runC(`apps/${name}`, { checkInvariants: name === 'pingpong', maxSteps: 200_000 });
+    expect(result.reason).toBe('idle');
+    expect(result.console.split('\n')).toEqual(tsAppOutput(name).split('\n'));
   });
 });
 
