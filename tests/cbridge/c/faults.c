@@ -65,6 +65,18 @@ static void frees_twice(seL4_Word a0, seL4_Word a1, seL4_Word a2)
     free(p);
 }
 
+static void calls_bad_cptr(seL4_Word a0, seL4_Word a1, seL4_Word a2)
+{
+    seL4_Call(0x10000, seL4_MessageInfo_new(1, 0, 0, 0));
+    printf("calls_bad_cptr: the Call returned\n");
+}
+
+static void waits(seL4_Word ep, seL4_Word a1, seL4_Word a2)
+{
+    seL4_Recv(ep, NULL);
+    printf("waits: the Recv returned\n");
+}
+
 static void recovered(seL4_Word a0, seL4_Word a1, seL4_Word a2)
 {
     printf("recovered: running with a0=%lu\n", (unsigned long)a0);
@@ -138,6 +150,24 @@ int main(void)
     seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
     show_fault("null_write again");
     printf("same instruction: %d\n", seL4_GetMR(seL4_VMFault_IP) == ip && seL4_MessageInfo_get_length(first) == 4);
+
+    /* a syscall that cap-faults, answered: the thread makes the same syscall again (Restart) */
+    start_bare(&t[2], calls_bad_cptr, 0);
+    show_fault("calls_bad_cptr");
+    printf("calls_bad_cptr: addr=0x%lx inRecvPhase=%lu\n", (unsigned long)seL4_GetMR(seL4_CapFault_Addr),
+           (unsigned long)seL4_GetMR(seL4_CapFault_InRecvPhase));
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 0));
+    show_fault("calls_bad_cptr again");
+
+    /* a thread waiting on an endpoint that is deleted restarts its Recv, on an empty slot now */
+    seL4_CPtr ep;
+    REF_CHECK(ref_alloc_object(seL4_EndpointObject, 0, &ep));
+    start_bare(&t[3], waits, ep);
+    ref_run_others();
+    REF_CHECK(seL4_CNode_Delete(seL4_CapInitThreadCNode, ep, seL4_WordBits));
+    show_fault("waits");
+    printf("waits: addr is the deleted slot: %d inRecvPhase=%lu\n", seL4_GetMR(seL4_CapFault_Addr) == ep,
+           (unsigned long)seL4_GetMR(seL4_CapFault_InRecvPhase));
 
     /* moving the faulted thread to another function and resuming it */
     seL4_UserContext regs;

@@ -16,7 +16,7 @@ const status = bridgeStatus();
 const title = (what: string) => (status.ok ? what : `${what} — SKIPPED: ${status.reason}`);
 
 describe.skipIf(!status.ok)(title('C threads on the bridge'), () => {
-  it('deliver the fault seL4 would for returning, abort, assert, bad pointers, division by zero, ud2, stack overflow and a double free', () => {
+  it('deliver the fault seL4 would for returning, abort, assert, bad pointers, division by zero, ud2, stack overflow and a double free, and restart syscalls', () => {
     const { result } = runC('faults', { checkInvariants: true, maxSteps: 100_000 });
     expect(result.reason).toBe('idle');
     const lines = result.console.replace(/\(\/[^:]*faults\.c: /, '(faults.c: ').replace(/pointer 0x[0-9a-f]+/, 'pointer P').trimEnd().split('\n');
@@ -41,12 +41,18 @@ describe.skipIf(!status.ok)(title('C threads on the bridge'), () => {
       'null_write again: VMFault addr=low fsr=0x6 prefetch=0',
       'null_write again: addr=0x0 ip_is_addr=0',
       'same instruction: 1',
+      'calls_bad_cptr: label=1 len=7',
+      'calls_bad_cptr: addr=0x10000 inRecvPhase=0',
+      // answered, the thread is restarted at its syscall instruction and makes the Call again
+      'calls_bad_cptr again: label=1 len=7',
+      'waits: label=1 len=5',
+      'waits: addr is the deleted slot: 1 inRecvPhase=1',
       'read back: rip is the fault ip: 1',
       'recovered: running with a0=99',
       'root: got label 77 from the recovered thread',
       'SCENARIO DONE',
     ]);
-    expect(result.stats.faults).toBe(12);
+    expect(result.stats.faults).toBe(15);
   });
 
   it('share IPC buffers with the kernel, run constructors in the root task, print through the console, and exit as a root task does', () => {
