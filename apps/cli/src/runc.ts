@@ -1,99 +1,77 @@
 /*
  * `tsel4 run main.c [more.c ...]`: compile C files written for libsel4 with tsel4's headers, run
- * them as the root task of a pc99 machine through the native C bridge, and print what the program
- * prints on the kernel console. Kernel debug messages go to stderr, so stdout is the program's own
- * output. Compiler messages are shown as the compiler printed them. Exit codes: 0 after a run, 2
- * for anything that stopped it from running (a bad flag, a file that does not build, no bridge).
+ * them as the root task of a pc99 machine through the native C bridge (@tsel4/libsel4-native),
+ * and report as for any other program: the console, then the summary table. Compiler and linker
+ * messages are passed on as printed. Exit codes as for `run`; a program that does not build, or a
+ * host without the bridge, is exit code 2 with the reason.
  */
+import { resolve } from 'node:path';
 import { BridgeError, CompileError, CProgram, SourceNotFoundError } from '@tsel4/libsel4-native';
-import { Machine } from '@tsel4/syscalls';
+import { Machine, toChromeTrace, Tracer } from '@tsel4/syscalls';
+import { writeFileSync } from 'node:fs';
+import { type RunOptions, UsageError } from './args.js';
+import type { Output } from './run.js';
+import { runSummary } from './summary.js';
 
-const USAGE = 'usage: tsel4 run FILE.c [FILE.c ...] [--max-steps N] [--fastpath on|off] [--board pc99]';
-
-/** True when the arguments of `run` name C sources. */
-export function isCRun(args: readonly string[]): boolean {
-  return args.some((a) => a.endsWith('.c'));
+/** The C files among the arguments of `run` (empty when it runs an app or a .ts/.js file). */
+export function cSources(args: readonly string[]): string[] {
+  return args.filter((a) => !a.startsWith('-') && a.endsWith('.c'));
 }
 
-/** Run C files (the arguments after `run`); returns the exit code. */
-export function runCFiles(args: readonly string[]): number {
-  const files: string[] = [];
-  let maxSteps = 50_000_000;
-  let fastpath = true;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === '--max-steps') {
-        const v = value();
-        maxSteps = Number(v);
-        if (!Number.isInteger(maxSteps) || maxSteps <= 0) throw new UsageError(`--max-steps takes a positive integer, not '${v}'`);
-      } else if (a === '--fastpath') {
-        const v = value();
-        if (v !== 'on' && v !== 'off') throw new UsageError(`--fastpath takes on or off, not '${v}'`);
-        fastpath = v === 'on';
-      } else if (a === '--board') {
-        const v = value();
-        if (v !== 'pc99') throw new UsageError(`C programs run on the pc99 board (x86_64, the host's arch), not '${v}'`);
-      } else if (a.endsWith('.c')) {
-        files.push(a);
-      } else {
-        throw new UsageError(`'${a}' is not a C file or a flag for running C`);
-      }
-    } catch (e) {
-      if (e instanceof UsageError) {
-        console.error(`tsel4: ${e.message}\n${USAGE}`);
-        return 2;
-      }
-      throw e;
-    }
+/** Run C files as the root task; returns the exit code. */
+export function runCFiles(files: readonly string[], opts: RunOptions, io: Output, cwd: string): number {
+  if (opts.board !== 'pc99') {
+    throw new UsageError(`C programs run on the pc99 board (x86_64, the host's arch), not '${opts.board}'`);
   }
   let prog: CProgram;
   try {
-    prog = CProgram.build(files);
+    prog = CProgram.build(files.map((f) => resolve(cwd, f)));
   } catch (e) {
     if (e instanceof CompileError) {
-      process.stderr.write(e.output.endsWith('\n') ? e.output : `${e.output}\n`);
-      console.error('tsel4: the C program did not build');
+      io.err(e.output.endsWith('\n') ? e.output : `${e.output}\n`);
+      io.err('tsel4: the C program did not build\n');
       return 2;
     }
-    if (e instanceof SourceNotFoundError || e instanceof BridgeError) {
-      console.error(`tsel4: ${e.message}`);
-      return 2;
-    }
+    if (e instanceof SourceNotFoundError) throw new UsageError(`no such C source file: ${files.find((f) => resolve(cwd, f) === e.path) ?? e.path}`);
+    if (e instanceof BridgeError) throw new UsageError(e.message);
     throw e;
   }
   try {
-    if (prog.diagnostics !== '') process.stderr.write(prog.diagnostics);
+    if (prog.diagnostics !== '') io.err(prog.diagnostics);
     let entry: number;
     try {
       entry = prog.rootEntry();
     } catch (e) {
-      if (e instanceof BridgeError) {
-        console.error(`tsel4: ${e.message}`);
-        return 2;
-      }
+      if (e instanceof BridgeError) throw new UsageError(e.message);
       throw e;
     }
-    const m = new Machine(entry, {
+    const tracer = opts.trace !== undefined ? new Tracer() : undefined;
+    const machine = new Machine(entry, {
       ...prog.machineOptions(),
-      fastpath,
-      onConsoleLine: (l) => process.stdout.write(`${l}\n`),
-      onKernelLog: (l) => process.stderr.write(`kernel: ${l}\n`),
+      fastpath: opts.fastpath,
+      seed: opts.seed,
+      onConsoleLine: (line) => io.out(line + '\n'),
+      ...(opts.kernelLog ? { onKernelLog: (line: string) => io.err(`kernel: ${line}\n`) } : {}),
+      ...(tracer !== undefined ? { tracer } : {}),
     });
-    const r = m.run({ maxSteps });
-    const rest = r.console.slice(r.console.lastIndexOf('\n') + 1);
-    if (rest !== '') process.stdout.write(`${rest}\n`);
-    if (r.reason === 'steps') console.error(`tsel4: stopped after ${maxSteps} steps (--max-steps)`);
-    if (r.reason === 'halted') console.error(`tsel4: halted: ${r.haltReason ?? ''}`);
-    return 0;
+    const name = files.join(' ');
+    io.out(`tsel4: running ${name} (C, native bridge) on pc99 (x86_64), fastpath ${opts.fastpath ? 'on' : 'off'}, seed ${opts.seed}\n`);
+    const result = machine.run({ maxSteps: opts.maxSteps });
+    const tail = machine.board.console.getState().line;
+    if (tail !== '') io.out(tail + '\n');
+    let code = 0;
+    if (result.reason === 'steps') {
+      io.err(`tsel4: stopped after ${opts.maxSteps} steps (--max-steps); the program had not finished\n`);
+      code = 1;
+    }
+    io.out('\n' + runSummary(name, machine, result) + '\n');
+    if (tracer !== undefined && opts.trace !== undefined) {
+      const trace = toChromeTrace(tracer);
+      writeFileSync(opts.trace, JSON.stringify(trace) + '\n');
+      io.out(`tsel4: wrote ${trace.traceEvents.length} trace events to ${opts.trace} (open it in ui.perfetto.dev)\n`);
+    }
+    return code;
   } finally {
     prog.dispose();
   }
 }
-
-class UsageError extends Error {}

@@ -137,7 +137,7 @@ describe.skipIf(!status.ok)(status.ok ? 'C stubs and bitfields' : `C stubs and b
     fc.assert(
       fc.property(fc.nat(), fc.nat(), fc.nat(), fc.nat(), word, fc.nat(), (gr, g, r, w, guard, size) => {
         expect(Number(big(fn.get('rights_new')!(gr, g, r, w)))).toBe(L.seL4_CapRights_new(gr, g, r, w));
-        expect(big(fn.get('capdata_new')!(guard, size))).toBe(L.seL4_CNode_CapData_new(64, guard, size));
+        expect(big(fn.get('capdata_new')!(guard, size))).toBe(L.cnodeCapDataWord(64, guard, size));
       }),
     );
   });
