@@ -3,7 +3,7 @@
  * the kernel, their faults delivered as seL4 delivers them, C and TypeScript threads in one
  * machine, sel4test-style IPC checks in C, and what a person sees when a program does not build.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as L from '@tsel4/libsel4';
 import { bridgeStatus, BridgeError, CompileError, CProgram, SourceNotFoundError } from '@tsel4/libsel4-native';
@@ -153,17 +153,9 @@ describe.skipIf(!status.ok)(title('C threads on the bridge'), () => {
   });
 });
 
-/**
- * What the TypeScript app `name` prints (its test pins it in apps/NAME/test/expected.txt). Until
- * the apps are in the same tree as this suite, c/apps/NAME.expected-ts.txt is a copy of that file;
- * when both are here they must agree.
- */
+/** What the TypeScript app `name` prints: its own test pins it in apps/NAME/test/expected.txt. */
 function tsAppOutput(name: string): string {
-  const app = join(C_DIR, '../../../apps', name, 'test/expected.txt');
-  const copy = join(C_DIR, 'apps', `${name}.expected-ts.txt`);
-  if (!existsSync(app)) return readFileSync(copy, 'utf8');
-  if (existsSync(copy)) expect(readFileSync(copy, 'utf8'), `${copy} is out of date`).toBe(readFileSync(app, 'utf8'));
-  return readFileSync(app, 'utf8');
+  return readFileSync(join(C_DIR, '../../../apps', name, 'test/expected.txt'), 'utf8');
 }
 
 describe.skipIf(!status.ok)(title('C versions of the apps print what the TypeScript apps print'), () => {
