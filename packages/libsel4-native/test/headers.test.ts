@@ -60,6 +60,67 @@ describe.skipIf(!status.ok)(status.ok ? 'C headers against the C compiler' : `C 
     }
   });
 
+  it('give the syscalls, accessors and debug calls C libsel4\'s signatures', () => {
+    // each entry: a function and the type C libsel4 (x86_64, classic) declares it with
+    const sigs: [string, string][] = [
+      ['seL4_Send', 'void (*)(seL4_CPtr, seL4_MessageInfo_t)'],
+      ['seL4_SendWithMRs', 'void (*)(seL4_CPtr, seL4_MessageInfo_t, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *)'],
+      ['seL4_NBSend', 'void (*)(seL4_CPtr, seL4_MessageInfo_t)'],
+      ['seL4_NBSendWithMRs', 'void (*)(seL4_CPtr, seL4_MessageInfo_t, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *)'],
+      ['seL4_Reply', 'void (*)(seL4_MessageInfo_t)'],
+      ['seL4_ReplyWithMRs', 'void (*)(seL4_MessageInfo_t, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *)'],
+      ['seL4_Signal', 'void (*)(seL4_CPtr)'],
+      ['seL4_Recv', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_Word *)'],
+      ['seL4_RecvWithMRs', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *)'],
+      ['seL4_NBRecv', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_Word *)'],
+      ['seL4_Call', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_MessageInfo_t)'],
+      ['seL4_CallWithMRs', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_MessageInfo_t, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *)'],
+      ['seL4_ReplyRecv', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_MessageInfo_t, seL4_Word *)'],
+      ['seL4_ReplyRecvWithMRs', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_MessageInfo_t, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *, seL4_Word *)'],
+      ['seL4_Yield', 'void (*)(void)'],
+      ['seL4_Wait', 'void (*)(seL4_CPtr, seL4_Word *)'],
+      ['seL4_Poll', 'seL4_MessageInfo_t (*)(seL4_CPtr, seL4_Word *)'],
+      ['seL4_GetMR', 'seL4_Word (*)(int)'],
+      ['seL4_SetMR', 'void (*)(int, seL4_Word)'],
+      ['seL4_GetUserData', 'seL4_Word (*)(void)'],
+      ['seL4_SetUserData', 'void (*)(seL4_Word)'],
+      ['seL4_GetBadge', 'seL4_Word (*)(int)'],
+      ['seL4_GetCap', 'seL4_CPtr (*)(int)'],
+      ['seL4_SetCap', 'void (*)(int, seL4_CPtr)'],
+      ['seL4_GetCapReceivePath', 'void (*)(seL4_CPtr *, seL4_CPtr *, seL4_Word *)'],
+      ['seL4_SetCapReceivePath', 'void (*)(seL4_CPtr, seL4_CPtr, seL4_Word)'],
+      ['seL4_GetIPCBuffer', 'seL4_IPCBuffer *(*)(void)'],
+      ['seL4_SetIPCBuffer', 'void (*)(seL4_IPCBuffer *)'],
+      ['seL4_GetBootInfo', 'seL4_BootInfo *(*)(void)'],
+      ['seL4_DebugPutChar', 'void (*)(char)'],
+      ['seL4_DebugPutString', 'void (*)(char *)'],
+      ['seL4_DebugHalt', 'void (*)(void)'],
+      ['seL4_DebugSnapshot', 'void (*)(void)'],
+      ['seL4_DebugDumpScheduler', 'void (*)(void)'],
+      ['seL4_DebugCapIdentify', 'seL4_Uint32 (*)(seL4_CPtr)'],
+      ['seL4_DebugNameThread', 'void (*)(seL4_CPtr, const char *)'],
+      ['seL4_MessageInfo_new', 'seL4_MessageInfo_t (*)(seL4_Uint64, seL4_Uint64, seL4_Uint64, seL4_Uint64)'],
+      ['seL4_MessageInfo_get_label', 'seL4_Uint64 (*)(seL4_MessageInfo_t)'],
+      ['seL4_MessageInfo_set_length', 'seL4_MessageInfo_t (*)(seL4_MessageInfo_t, seL4_Uint64)'],
+      ['seL4_CapRights_new', 'seL4_CapRights_t (*)(seL4_Uint64, seL4_Uint64, seL4_Uint64, seL4_Uint64)'],
+      ['seL4_CNode_CapData_new', 'seL4_CNode_CapData_t (*)(seL4_Uint64, seL4_Uint64)'],
+      ['seL4_getFault', 'seL4_Fault_t (*)(seL4_MessageInfo_t)'],
+      ['seL4_Untyped_Retype', 'seL4_Error (*)(seL4_Untyped, seL4_Word, seL4_Word, seL4_CNode, seL4_Word, seL4_Word, seL4_Word, seL4_Word)'],
+      ['seL4_TCB_Configure', 'seL4_Error (*)(seL4_TCB, seL4_Word, seL4_CNode, seL4_Word, seL4_CPtr, seL4_Word, seL4_Word, seL4_CPtr)'],
+      ['seL4_TCB_WriteRegisters', 'seL4_Error (*)(seL4_TCB, seL4_Bool, seL4_Uint8, seL4_Word, seL4_UserContext *)'],
+      ['seL4_TCB_ReadRegisters', 'seL4_Error (*)(seL4_TCB, seL4_Bool, seL4_Uint8, seL4_Word, seL4_UserContext *)'],
+      ['seL4_CNode_Mint', 'seL4_Error (*)(seL4_CNode, seL4_Word, seL4_Uint8, seL4_CNode, seL4_Word, seL4_Uint8, seL4_CapRights_t, seL4_Word)'],
+      ['seL4_X86_Page_Map', 'seL4_Error (*)(seL4_X86_Page, seL4_CPtr, seL4_Word, seL4_CapRights_t, seL4_X86_VMAttributes)'],
+      ['seL4_X86_Page_GetAddress', 'seL4_X86_Page_GetAddress_t (*)(seL4_X86_Page)'],
+    ];
+    const src = [
+      '#include <sel4/sel4.h>',
+      ...sigs.map(([f, t], i) => `_Static_assert(__builtin_types_compatible_p(__typeof__(&${f}), ${t}), "${f}"); typedef int unused_${i};`),
+      'int main(void) { return 0; }',
+    ].join('\n');
+    expect(compileAndRun(src)).toBe('');
+  });
+
   it('lay out the IPC buffer, bootinfo and seL4_UserContext as the TypeScript ABI does', () => {
     const out = compileAndRun(`
 #include <sel4/sel4.h>
