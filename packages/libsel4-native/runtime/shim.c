@@ -21,7 +21,6 @@
 #include <link.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -220,11 +219,6 @@ static int install_signals(void)
 }
 
 /* ------------------------------------------------------------------ the JS side */
-
-EXPORT const char *tsel4_bridge_impl(void)
-{
-    return "x86_64 assembly switch";
-}
 
 EXPORT int tsel4_bridge_init(uint32_t slots, uint32_t stack_size)
 {
