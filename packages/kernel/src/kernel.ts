@@ -9,7 +9,8 @@
  */
 
 import type { Arch, Board, PhysicalMemory } from '@tsel4/hal';
-import { Cte, type Endpoint, type Fault, type KernelHooks, type LookupFault, type Notification, ObjectSpace, type Tcb } from '@tsel4/object';
+import { type VSpaceGeometry, vspaceGeometry } from '@tsel4/libsel4';
+import { type AsidPool, Cte, type Endpoint, type Fault, type KernelHooks, type LookupFault, type Notification, ObjectSpace, type Tcb } from '@tsel4/object';
 import type { KernelConfig } from './config.js';
 import { IRQState } from './irqstate.js';
 
@@ -74,6 +75,17 @@ export class Kernel {
   readonly infoIdx: number;
   /** The paging-structure kind of a VSpace root on this arch (pml4, vspace, pd or pt). */
   readonly vspaceRootKind: 'pml4' | 'vspace' | 'pd' | 'pt';
+  /** The arch's address-space geometry (undefined on the 32-bit arches: no mappings there yet). */
+  readonly vspace: VSpaceGeometry | undefined;
+
+  // --- address spaces (seL4: x86KSASIDTable / armKSASIDTable / riscvKSASIDTable)
+  /** The ASID pool of each high ASID, or null. */
+  readonly asidTable: (AsidPool | null)[];
+  /**
+   * Bumped whenever a translation may change (a map, an unmap, an ASID or VSpace going): what
+   * user-level translation caches check, as a TLB is flushed.
+   */
+  vmEpoch = 0;
 
   // --- scheduling (seL4: ksCurThread, ksIdleThread, ksSchedulerAction, ksReadyQueues, bitmaps)
   curThread!: Tcb;
@@ -136,6 +148,8 @@ export class Kernel {
     this.infoIdx = 2 * board.arch.syscall.infoReg;
     const n = board.arch.name;
     this.vspaceRootKind = n === 'x86_64' ? 'pml4' : n === 'aarch64' ? 'vspace' : n === 'ia32' ? 'pd' : 'pt';
+    this.vspace = vspaceGeometry(n);
+    this.asidTable = new Array<AsidPool | null>(2 ** (this.vspace?.seL4_NumASIDPoolsBits ?? 0)).fill(null);
     const nq = config.numDomains * config.numPriorities;
     this.queueHead = new Array<Tcb | null>(nq).fill(null);
     this.queueTail = new Array<Tcb | null>(nq).fill(null);

@@ -9,7 +9,7 @@ import { type Cap, CapType, capTypeName } from './cap.js';
 import { capIsPhysical, capPtr, capSizeBits } from './capops.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte } from './cte.js';
-import { Endpoint, type KObject, Notification, queueToArray } from './kobject.js';
+import { AsidPool, Endpoint, type KObject, Notification, PageEntry, PagingObject, queueToArray } from './kobject.js';
 import { isMDBParentOf } from './mdb.js';
 import { Tcb } from './tcb.js';
 
@@ -49,6 +49,16 @@ function describeCap(c: Cap): Record<string, unknown> {
   return d;
 }
 
+/** The valid entries of a paging structure or ASID pool, by index. */
+function describeEntries(entries: readonly (KObject | PageEntry | null)[]): Record<number, string> {
+  const out: Record<number, string> = {};
+  entries.forEach((e, i) => {
+    if (e instanceof PageEntry) out[i] = `page@${e.paddr.toString(16)}/${e.sizeBits} rights=${e.rights} attr=${e.attr}`;
+    else if (e !== null) out[i] = `${e.kindName}@${e.addr.toString(16)}`;
+  });
+  return out;
+}
+
 function slotName(s: Cte): string {
   return s.owner === null ? `kernel[${s.index}]` : `${s.owner.describe()}[${s.index}]`;
 }
@@ -85,6 +95,10 @@ export function snapshot(roots: Iterable<Cte>): unknown {
         fault: o.fault?.type ?? 0,
         regs: Array.from(o.ctx.regs),
       });
+    } else if (o instanceof PagingObject) {
+      objects.set(key, describeEntries(o.entries));
+    } else if (o instanceof AsidPool) {
+      objects.set(key, describeEntries(o.entries));
     }
   }
   // the derivation order: walk from the first entry of each chain
