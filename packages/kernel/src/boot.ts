@@ -2,12 +2,17 @@
  * Boot: the kernel's own objects and the root task (seL4: src/kernel/boot.c and the arch boot
  * files, digest section 10).
  *
- * RAM starts with a reserved region standing for the kernel image. After it come the objects
- * seL4 makes for the root task (its CNode, TCB, VSpace root, ASID pool, IPC buffer and bootinfo
- * frames) and the idle thread. Every other byte of RAM, and every device region, is handed to the
- * root task as untyped caps: each free region split into the largest naturally aligned
- * power-of-two blocks, device regions first. Boot caps are originals (revocable, no parent), and
- * boot untypeds are marked full, so their first Retype starts from their bottom.
+ * RAM starts with a reserved region standing for the kernel image, then the root task's image
+ * (zeroed 4 KiB frames: a TypeScript root task's code is not in memory, but its image is mapped
+ * as seL4 maps an ELF's). After them come the objects seL4 makes for the root task (its CNode,
+ * VSpace root, ASID pool, IPC buffer and bootinfo frames, the paging structures its image needs,
+ * its TCB) and the idle thread. The root VSpace is real: the image, the IPC buffer (right after
+ * the image) and the bootinfo frame (after that) are mapped through paging structures whose caps
+ * the root task gets in bootinfo's userImagePaging region, as the image frames' caps are in
+ * userImageFrames. Every other byte of RAM, and every device region, is handed to the root task
+ * as untyped caps: each free region split into the largest naturally aligned power-of-two blocks,
+ * device regions first. Boot caps are originals (revocable, no parent), and boot untypeds are
+ * marked full, so their first Retype starts from their bottom.
  */
 
 import {
@@ -25,7 +30,9 @@ import {
   seL4_CapIRQControl,
   seL4_MaxPrio,
   seL4_NumInitialCaps,
+  type seL4_SlotRegion,
   type seL4_UntypedDesc,
+  USER_TEXT_BASE,
   writeBootInfo,
 } from '@tsel4/libsel4';
 import { ThreadContext, wordHi, wordLo } from '@tsel4/hal';
@@ -43,6 +50,8 @@ import {
   frameCap,
   IO_PORT_CONTROL_CAP,
   IRQ_CONTROL_CAP,
+  PageEntry,
+  type PagingKind,
   PagingObject,
   pageTableCap,
   SyscallError,
@@ -61,15 +70,16 @@ import { IRQState } from './irqstate.js';
 import { type Kernel, SchedulerAction } from './kernel.js';
 import { setReg } from './registers.js';
 import { setIRQState } from './irq.js';
+import { indexAt } from './vspace.js';
 
-/** Where the root task's frames appear in its address space, and where it starts. */
+/** Where the root task lives in its address space, and where it starts. */
 export interface BootOptions {
   /** Virtual address of the root task's first instruction (its NextIP). */
   readonly entry: number;
-  /** Virtual address of the root task's IPC buffer (default 0x800000). */
-  readonly ipcBufferVaddr?: number;
-  /** Virtual address of the bootinfo frame (default 0x801000). */
-  readonly bootInfoVaddr?: number;
+  /** Virtual address of the root task's image (default libsel4's USER_TEXT_BASE, 0x400000). */
+  readonly imageVaddr?: number;
+  /** 4 KiB pages of the root task's image (default 16). Its IPC buffer and bootinfo follow it. */
+  readonly imagePages?: number;
   /** Bytes of RAM reserved for the kernel image (default 2 MiB). */
   readonly kernelImageBytes?: number;
 }
@@ -83,6 +93,9 @@ export interface BootResult {
   readonly bootInfoVaddr: number;
   readonly ipcBufferPaddr: number;
   readonly ipcBufferVaddr: number;
+  /** The root task's image in its VSpace: [start, end). */
+  readonly imageVaddr: number;
+  readonly imageEnd: number;
 }
 
 /** The ASID of the root task's VSpace (seL4's IT_ASID). */
@@ -119,27 +132,141 @@ export function splitRegion(start: number, end: number, minBits: number, maxBits
   return out;
 }
 
+/** The kind of paging structure at `level` of the walk (0 = the VSpace root). */
+function pagingKindAt(k: Kernel, level: number): PagingKind {
+  if (level === 0) return k.vspaceRootKind;
+  if (k.arch.name === 'x86_64') return (['pml4', 'pdpt', 'pd', 'pt'] as const)[level]!;
+  return 'pt';
+}
+
+/**
+ * seL4's create_it_address_space: the paging structures below `root` that cover [start, end),
+ * each mapped where it belongs (level by level, as seL4 makes them), and a cap for each in the
+ * root CNode from slot `next` on. Returns the slot region of those caps.
+ */
+function createItAddressSpace(
+  k: Kernel,
+  root: PagingObject,
+  start: number,
+  end: number,
+  alloc: BootAllocator,
+  put: (cap: Cap) => void,
+  asid: number,
+): void {
+  const levels = k.vspace!.levels;
+  const ptBits = k.arch.objects.pageTableBits;
+  const entries = 2 ** (ptBits - k.arch.wordSizeBits);
+  for (let level = 1; level < levels.length; level++) {
+    const cover = 2 ** levels[level - 1]!.shift;
+    for (let v = Math.floor(start / cover) * cover; v < end; v += cover) {
+      const table = new PagingObject(alloc.alloc(ptBits), ptBits, pagingKindAt(k, level), entries);
+      k.memory.zero(table.addr, 2 ** ptBits);
+      let parent = root;
+      for (let l = 0; l < level - 1; l++) parent = parent.entries[indexAt(v, levels[l]!.shift)] as PagingObject;
+      parent.entries[indexAt(v, levels[level - 1]!.shift)] = table;
+      put(pageTableCap(table).with({ lo: v, a: asid, b: 1 }));
+    }
+  }
+}
+
+/** seL4's create_mapped_it_frame_cap: a read-write 4 KiB mapping of `frame` at `vaddr`, and its cap. */
+function mapItFrame(k: Kernel, root: PagingObject, frame: Frame, vaddr: number, asid: number): Cap {
+  const levels = k.vspace!.levels;
+  let table = root;
+  for (let l = 0; l < levels.length - 1; l++) table = table.entries[indexAt(vaddr, levels[l]!.shift)] as PagingObject;
+  table.entries[indexAt(vaddr, levels[levels.length - 1]!.shift)] = new PageEntry(
+    frame.addr,
+    frame.sizeBits,
+    VMReadWrite,
+    k.vspace!.defaultVMAttributes,
+  );
+  return frameCap(frame, VMReadWrite).with({ lo: vaddr, a: asid, b: 1 });
+}
+
+/** How many paging structures below the root cover [start, end) (seL4: arch_get_n_paging). */
+function nPaging(k: Kernel, start: number, end: number): number {
+  const levels = k.vspace!.levels;
+  let n = 0;
+  for (let level = 1; level < levels.length; level++) {
+    const cover = 2 ** levels[level - 1]!.shift;
+    n += Math.ceil(end / cover) - Math.floor(start / cover);
+  }
+  return n;
+}
+
 /** Boot the kernel: make the idle thread and the root task, and hand out all memory. */
 export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   const arch = k.arch;
   const o = arch.objects;
+  const g = k.vspace;
+  if (g === undefined) throw new Error(`internal: boot has no address-space layout for ${arch.name}`);
+  const pageSize = 2 ** o.pageBits;
   const ram0 = k.board.ram[0]!;
   const imageBytes = opts.kernelImageBytes ?? 2 * 1024 * 1024;
-  if (imageBytes + 0x40000 > ram0.size) {
+  const imagePages = opts.imagePages ?? 16;
+  const imageVaddr = opts.imageVaddr ?? USER_TEXT_BASE;
+  if (!Number.isInteger(imagePages) || imagePages < 1 || imageVaddr % pageSize !== 0) {
+    throw new RangeError('boot: the root image needs a page-aligned address and at least one page');
+  }
+  const imageEnd = imageVaddr + imagePages * pageSize;
+  // seL4: the IPC buffer right after the image, the bootinfo frame after it
+  const ipcBufferVaddr = imageEnd;
+  const bootInfoVaddr = ipcBufferVaddr + pageSize;
+  const itEnd = bootInfoVaddr + pageSize;
+  if (itEnd > g.userTop) throw new RangeError('boot: the root image does not fit below the top of user space');
+  const radix = k.config.rootCNodeSizeBits;
+  const need = imagePages * pageSize + 2 ** (radix + o.slotBits) + (nPaging(k, imageVaddr, itEnd) + 8) * pageSize;
+  if (imageBytes + need + 0x40000 > ram0.size) {
     throw new RangeError(`boot: ${k.board.name} has too little RAM for the kernel and the root task`);
   }
   const alloc = new BootAllocator(ram0.base + imageBytes);
-  const radix = k.config.rootCNodeSizeBits;
 
-  // --- the root task's objects (seL4: create_rootserver_objects)
+  // --- the root task's image, as the boot loader left it
+  const imageFrames: Frame[] = [];
+  for (let i = 0; i < imagePages; i++) imageFrames.push(new Frame(alloc.alloc(o.pageBits), o.pageBits, false));
+
+  // --- the root task's objects (seL4: create_rootserver_objects, in its order)
   const cnode = new CNodeObj(alloc.alloc(radix + o.slotBits), radix, o.slotBits);
-  const vspace = new PagingObject(alloc.alloc(o.vspaceBits), o.vspaceBits, k.vspaceRootKind);
-  const asidPool = new AsidPool(alloc.alloc(o.asidPoolBits), o.asidPoolBits);
+  const vspace = new PagingObject(alloc.alloc(o.vspaceBits), o.vspaceBits, k.vspaceRootKind, 2 ** (o.vspaceBits - arch.wordSizeBits));
+  const asidPool = new AsidPool(alloc.alloc(o.asidPoolBits), o.asidPoolBits, 2 ** g.seL4_ASIDPoolIndexBits);
   const ipcFrame = new Frame(alloc.alloc(o.pageBits), o.pageBits, false);
   const biFrame = new Frame(alloc.alloc(o.pageBits), o.pageBits, false);
+  for (const obj of [cnode, vspace, asidPool, ipcFrame, biFrame, ...imageFrames]) k.memory.zero(obj.addr, 2 ** obj.sizeBits);
+
+  // --- the root CNode and the initial caps (seL4: create_root_cnode, ...)
+  const rootCap = cnodeCap(cnode, radix, k.wordBits - radix, 0, 0);
+  const slot = (n: number) => cnode.slotAt(n);
+  writeSlot(slot(seL4_CapInitThreadCNode), rootCap);
+  writeSlot(slot(seL4_CapDomain), DOMAIN_CAP);
+  writeSlot(slot(seL4_CapIRQControl), IRQ_CONTROL_CAP);
+  if (arch.name === 'x86_64' || arch.name === 'ia32') writeSlot(slot(seL4_CapIOPortControl), IO_PORT_CONTROL_CAP);
+  let next = seL4_NumInitialCaps;
+  const provide = (c: Cap) => writeSlot(slot(next++), c);
+  const region = (from: number): seL4_SlotRegion => ({ start: from, end: next });
+
+  // --- the root VSpace (seL4: create_it_address_space), then its frames
+  const vspaceCap = pageTableCap(vspace).with({ a: IT_ASID, b: 1 });
+  writeSlot(slot(seL4_CapInitThreadVSpace), vspaceCap);
+  const pagingStart = next;
+  createItAddressSpace(k, vspace, imageVaddr, itEnd, alloc, provide, IT_ASID);
+  const userImagePaging = region(pagingStart);
+  writeSlot(slot(seL4_CapBootInfoFrame), mapItFrame(k, vspace, biFrame, bootInfoVaddr, IT_ASID));
+  // tsel4 passes no extra bootinfo: the region is empty
+  const extraBIPages = region(next);
+  writeSlot(slot(seL4_CapInitThreadIPCBuffer), mapItFrame(k, vspace, ipcFrame, ipcBufferVaddr, IT_ASID));
+  const framesStart = next;
+  imageFrames.forEach((f, i) => provide(mapItFrame(k, vspace, f, imageVaddr + i * pageSize, IT_ASID)));
+  const userImageFrames = region(framesStart);
+
+  // --- the root task's ASID pool (seL4: create_it_asid_pool, write_it_asid_pool)
+  writeSlot(slot(seL4_CapInitThreadASIDPool), asidPoolCap(asidPool, 0));
+  writeSlot(slot(seL4_CapASIDControl), ASID_CONTROL_CAP);
+  asidPool.entries[IT_ASID] = vspace;
+  k.asidTable[0] = asidPool;
+
+  // --- the root task's TCB and the idle thread
   const rootTcb = new Tcb(alloc.alloc(o.tcbBits), o.tcbBits, new ThreadContext(arch), k.config.timeSlice, 'rootserver');
   const idle = new Tcb(alloc.alloc(o.tcbBits), o.tcbBits, new ThreadContext(arch), k.config.timeSlice, 'idle_thread');
-  for (const f of [ipcFrame, biFrame]) k.memory.zero(f.addr, 2 ** f.sizeBits);
 
   // --- the idle thread (seL4: create_idle_thread, configureIdleThread)
   idle.state = ThreadState.Idle;
@@ -148,28 +275,12 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   k.curThread = idle;
   k.board.cpu.current = idle.ctx;
 
-  // --- the root CNode and the initial caps (seL4: create_root_cnode, ...)
-  const rootCap = cnodeCap(cnode, radix, k.wordBits - radix, 0, 0);
-  const slot = (n: number) => cnode.slotAt(n);
-  writeSlot(slot(seL4_CapInitThreadCNode), rootCap);
-  writeSlot(slot(seL4_CapDomain), DOMAIN_CAP);
-  writeSlot(slot(seL4_CapIRQControl), IRQ_CONTROL_CAP);
-  writeSlot(slot(seL4_CapASIDControl), ASID_CONTROL_CAP);
-  writeSlot(slot(seL4_CapInitThreadASIDPool), asidPoolCap(asidPool, 0));
-  if (arch.name === 'x86_64' || arch.name === 'ia32') writeSlot(slot(seL4_CapIOPortControl), IO_PORT_CONTROL_CAP);
-  const ipcBufferVaddr = opts.ipcBufferVaddr ?? 0x80_0000;
-  const bootInfoVaddr = opts.bootInfoVaddr ?? 0x80_1000;
-  const mapped = (c: Cap, vaddr: number) => c.with({ lo: vaddr, a: IT_ASID, b: 1 });
-  writeSlot(slot(seL4_CapInitThreadVSpace), mapped(pageTableCap(vspace), 0));
-  writeSlot(slot(seL4_CapInitThreadIPCBuffer), mapped(frameCap(ipcFrame, VMReadWrite), ipcBufferVaddr));
-  writeSlot(slot(seL4_CapBootInfoFrame), mapped(frameCap(biFrame, VMReadWrite), bootInfoVaddr));
-
   // --- the root task's TCB (seL4: create_initial_thread)
   const bufSlot = slot(seL4_CapInitThreadIPCBuffer);
   const derived = deriveCap(bufSlot, bufSlot.cap);
   if (derived instanceof SyscallError) throw new Error('internal: cannot derive the root IPC buffer cap');
   cteInsert(rootCap, slot(seL4_CapInitThreadCNode), rootTcb.ctes[TCB_CTABLE]!);
-  cteInsert(slot(seL4_CapInitThreadVSpace).cap, slot(seL4_CapInitThreadVSpace), rootTcb.ctes[TCB_VTABLE]!);
+  cteInsert(vspaceCap, slot(seL4_CapInitThreadVSpace), rootTcb.ctes[TCB_VTABLE]!);
   cteInsert(derived, bufSlot, rootTcb.ctes[TCB_BUFFER]!);
   rootTcb.ipcBufferLo = wordLo(ipcBufferVaddr);
   rootTcb.ipcBufferHi = wordHi(ipcBufferVaddr);
@@ -191,7 +302,6 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   k.onTcbCreated?.(rootTcb);
 
   // --- untypeds: device regions first, then free RAM (seL4: create_untypeds)
-  let next = seL4_NumInitialCaps;
   const untypedStart = next;
   const list: seL4_UntypedDesc[] = [];
   const add = (start: number, end: number, isDevice: boolean) => {
@@ -200,7 +310,7 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
         k.debug(`Warning: too many untypeds; dropping [0x${b.base.toString(16)}, 2^${b.bits})`);
         continue;
       }
-      writeSlot(slot(next++), untypedCap(b.base, b.bits, 2 ** b.bits, isDevice));
+      provide(untypedCap(b.base, b.bits, 2 ** b.bits, isDevice));
       list.push({ paddr: b.base, sizeBits: b.bits, isDevice: isDevice ? 1 : 0 });
     }
   };
@@ -216,10 +326,10 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
     ipcBuffer: ipcBufferVaddr,
     empty: { start: next, end: 2 ** radix },
     sharedFrames: { start: 0, end: 0 },
-    userImageFrames: { start: untypedStart, end: untypedStart },
-    userImagePaging: { start: untypedStart, end: untypedStart },
+    userImageFrames,
+    userImagePaging,
     ioSpaceCaps: { start: 0, end: 0 },
-    extraBIPages: { start: untypedStart, end: untypedStart },
+    extraBIPages,
     initThreadCNodeSizeBits: radix,
     initThreadDomain: first.domain,
     untyped: { start: untypedStart, end: next },
@@ -243,5 +353,7 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
     bootInfoVaddr,
     ipcBufferPaddr: ipcFrame.addr,
     ipcBufferVaddr,
+    imageVaddr,
+    imageEnd,
   };
 }

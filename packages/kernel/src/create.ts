@@ -10,6 +10,7 @@ import { cancelAllIPC, cancelBadgedSends } from './ipc.js';
 import { deletedIRQHandler, deletingIRQHandler } from './irq.js';
 import { Kernel } from './kernel.js';
 import { cancelAllSignals } from './signal.js';
+import { archFinaliseCap } from './vspace.js';
 import { suspend } from './threads.js';
 
 /** seL4's preemptionPoint: count a unit of work; after enough, stop if an interrupt is pending. */
@@ -47,7 +48,7 @@ function hooksFor(k: Kernel): KernelHooks {
       k.onTcbCreated?.(tcb);
     },
     currentDomain: () => k.curDomain,
-    archFinalise: () => {},
+    archFinalise: (cap, final) => archFinaliseCap(k, cap, final),
   };
 }
 

@@ -9,7 +9,8 @@
  */
 
 import type { Arch, Board, PhysicalMemory } from '@tsel4/hal';
-import { Cte, type Fault, type KernelHooks, type LookupFault, ObjectSpace, type Tcb } from '@tsel4/object';
+import { type VSpaceGeometry, vspaceGeometry } from '@tsel4/libsel4';
+import { type AsidPool, Cte, type Endpoint, type Fault, type KernelHooks, type LookupFault, type Notification, ObjectSpace, type Tcb } from '@tsel4/object';
 import type { KernelConfig } from './config.js';
 import { IRQState } from './irqstate.js';
 
@@ -41,6 +42,21 @@ export interface KernelCounters {
   timesliceExpiries: number;
 }
 
+/**
+ * Watches IPC for traces (seL4 has no counterpart; off unless a machine installs one). The kernel
+ * calls it after each message transfer and each signal that wakes a thread; it must not change
+ * kernel state.
+ */
+export interface KernelTracer {
+  /**
+   * A message went from `sender` to `receiver`: through `ep` with the sender cap's badge, or a
+   * reply (`ep` null). A fault message when the sender has a pending fault.
+   */
+  ipcTransfer(sender: Tcb, receiver: Tcb, ep: Endpoint | null, badgeLo: number, badgeHi: number): void;
+  /** A signal on `ntfn` with the given badge woke `receiver`. */
+  signal(receiver: Tcb, ntfn: Notification, badgeLo: number, badgeHi: number): void;
+}
+
 /** Receives kernel log lines (seL4's userError and debug prints, off the user console). */
 export type KernelLog = (line: string) => void;
 
@@ -59,6 +75,17 @@ export class Kernel {
   readonly infoIdx: number;
   /** The paging-structure kind of a VSpace root on this arch (pml4, vspace, pd or pt). */
   readonly vspaceRootKind: 'pml4' | 'vspace' | 'pd' | 'pt';
+  /** The arch's address-space geometry (undefined on the 32-bit arches: no mappings there yet). */
+  readonly vspace: VSpaceGeometry | undefined;
+
+  // --- address spaces (seL4: x86KSASIDTable / armKSASIDTable / riscvKSASIDTable)
+  /** The ASID pool of each high ASID, or null. */
+  readonly asidTable: (AsidPool | null)[];
+  /**
+   * Bumped whenever a translation may change (a map, an unmap, an ASID or VSpace going): what
+   * user-level translation caches check, as a TLB is flushed.
+   */
+  vmEpoch = 0;
 
   // --- scheduling (seL4: ksCurThread, ksIdleThread, ksSchedulerAction, ksReadyQueues, bitmaps)
   curThread!: Tcb;
@@ -101,6 +128,8 @@ export class Kernel {
   readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0, timesliceExpiries: 0 };
   /** Where seL4's debug messages go (userError, double faults); null drops them. */
   log: KernelLog | null = null;
+  /** Watches IPC for a trace; null (the default) costs one check per transfer. */
+  tracer: KernelTracer | null = null;
   /** Called when a TCB is created (the machine attaches a program runner to its context). */
   onTcbCreated: ((tcb: Tcb) => void) | null = null;
 
@@ -119,6 +148,8 @@ export class Kernel {
     this.infoIdx = 2 * board.arch.syscall.infoReg;
     const n = board.arch.name;
     this.vspaceRootKind = n === 'x86_64' ? 'pml4' : n === 'aarch64' ? 'vspace' : n === 'ia32' ? 'pd' : 'pt';
+    this.vspace = vspaceGeometry(n);
+    this.asidTable = new Array<AsidPool | null>(2 ** (this.vspace?.seL4_NumASIDPoolsBits ?? 0)).fill(null);
     const nq = config.numDomains * config.numPriorities;
     this.queueHead = new Array<Tcb | null>(nq).fill(null);
     this.queueTail = new Array<Tcb | null>(nq).fill(null);

@@ -16,4 +16,5 @@ export * from './cnodecapdata.js';
 export * from './ipcbuffer.js';
 export * from './bootinfo.js';
 export * from './interface.js';
+export * from './vspace.js';
 export * from './user/index.js';

@@ -19,11 +19,16 @@
  *   Thread        Tcb            -              -             -             -            -
  *   IrqHandler    -              -              -             irq           -            -
  *   Zombie        CNodeObj|Tcb   -              -             number        zombieType   -
- *   Frame         Frame          mapped vaddr   VM rights     mapped ASID   map type     -
- *   PageTable     PagingObject   mapped vaddr   -             mapped ASID   isMapped     -
+ *   Frame         Frame          mapped vaddr*  VM rights     mapped ASID   map type     -
+ *   PageTable     PagingObject   mapped vaddr*  -             mapped ASID   isMapped     -
  *   ASIDPool      AsidPool       -              -             ASID base     -            -
  *   IOPort        -              -              -             first port    last port    -
  *   Null, IrqControl, Domain, ASIDControl, IOPortControl: no fields.
+ *
+ * (*) A mapped address is kept whole in `lo` as a number (user addresses are below 2^48, exact
+ * as a double); `hi` stays 0. A VSpace root's "mapped" flag means it has an ASID (seL4's
+ * capPML4IsMapped / capVSIsMapped). The map type of a frame is 1 (seL4's X86_MappingVSpace) while
+ * it is mapped, 0 otherwise.
  */
 
 import type { KObject } from './kobject.js';

@@ -9,7 +9,7 @@ import { type Cap, CapType, capTypeName } from './cap.js';
 import { capIsPhysical, capPtr, capSizeBits } from './capops.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte } from './cte.js';
-import { Endpoint, type KObject, Notification, queueToArray } from './kobject.js';
+import { AsidPool, Endpoint, type KObject, Notification, PageEntry, PagingObject, queueToArray } from './kobject.js';
 import { isMDBParentOf } from './mdb.js';
 import { Tcb } from './tcb.js';
 
@@ -49,6 +49,16 @@ function describeCap(c: Cap): Record<string, unknown> {
   return d;
 }
 
+/** The valid entries of a paging structure or ASID pool, by index. */
+function describeEntries(entries: readonly (KObject | PageEntry | null)[]): Record<number, string> {
+  const out: Record<number, string> = {};
+  entries.forEach((e, i) => {
+    if (e instanceof PageEntry) out[i] = `page@${e.paddr.toString(16)}/${e.sizeBits} rights=${e.rights} attr=${e.attr}`;
+    else if (e !== null) out[i] = `${e.kindName}@${e.addr.toString(16)}`;
+  });
+  return out;
+}
+
 function slotName(s: Cte): string {
   return s.owner === null ? `kernel[${s.index}]` : `${s.owner.describe()}[${s.index}]`;
 }
@@ -85,6 +95,10 @@ export function snapshot(roots: Iterable<Cte>): unknown {
         fault: o.fault?.type ?? 0,
         regs: Array.from(o.ctx.regs),
       });
+    } else if (o instanceof PagingObject) {
+      objects.set(key, describeEntries(o.entries));
+    } else if (o instanceof AsidPool) {
+      objects.set(key, describeEntries(o.entries));
     }
   }
   // the derivation order: walk from the first entry of each chain
@@ -121,74 +135,58 @@ export function checkMdb(slots: readonly Cte[]): string[] {
     if (s.mdbPrev !== null && s.mdbPrev.mdbNext !== s) bad.push(`${slotName(s)}: prev does not point forward`);
     if (s.mdbNext !== null && !inSet.has(s.mdbNext)) bad.push(`${slotName(s)}: next is not a live slot`);
   }
-  // acyclic: walking forward from any entry ends within the number of entries. The walk numbers
-  // the entries (one count over all lists), so a cap's descendants are the run of numbers after it.
-  const pos = new Map<Cte, number>();
+  // acyclic: walking forward from any entry ends within the number of entries
+  const heads = slots.filter((s) => !s.isEmpty && s.mdbPrev === null);
   let walked = 0;
-  for (const h of slots) {
-    if (h.isEmpty || h.mdbPrev !== null) continue;
+  for (const h of heads) {
     let n = 0;
     for (let s: Cte | null = h; s !== null; s = s.mdbNext) {
       if (++n > slots.length) {
         bad.push(`${slotName(h)}: derivation list does not end`);
         break;
       }
-      if (!pos.has(s)) pos.set(s, pos.size);
     }
     walked += n;
   }
   const live = slots.filter((s) => !s.isEmpty);
   if (walked < live.length) bad.push(`${live.length - walked} entries are on a cycle or unreachable from a list head`);
 
-  // untyped: everything inside its region descends from it and lies below its watermark. An
-  // untyped's descendants are the entries after it while isMDBParentOf holds: positions
-  // pos(u)+1 .. last(u). Caps are found by address in a sorted index, not by scanning them all.
-  const last = new Map<Cte, number>();
+  // untyped: everything inside its region descends from it and lies below its watermark
+  const descendantsOf = new Map<Cte, Set<Cte>>();
   for (const u of live) {
     if (u.cap.type !== CapType.Untyped) continue;
-    let end = pos.get(u) ?? -1;
-    for (let d = u.mdbNext; d !== null && isMDBParentOf(u, d); d = d.mdbNext) end = pos.get(d) ?? end;
-    last.set(u, end);
+    const ds = new Set<Cte>();
+    for (let d = u.mdbNext; d !== null && isMDBParentOf(u, d); d = d.mdbNext) ds.add(d);
+    descendantsOf.set(u, ds);
   }
-  if (last.size > 0) {
-    const isDescendant = (c: Cte, u: Cte): boolean => {
-      const pu = pos.get(u);
-      const pc = pos.get(c);
-      return pu !== undefined && pc !== undefined && pc > pu && pc <= last.get(u)!;
-    };
-    // live physical caps by start address (ties in live order), with their index in `live`
-    const index: { c: Cte; p: number; end: number; i: number }[] = [];
-    live.forEach((c, i) => {
-      if (!capIsPhysical(c.cap)) return;
+  // caps to physical memory sorted by address, so each untyped looks only at what lies inside it
+  const phys = live
+    .filter((c) => capIsPhysical(c.cap))
+    .map((c) => {
       const p = capPtr(c.cap);
-      index.push({ c, p, end: p + 2 ** capSizeBits(c.cap), i });
-    });
-    index.sort((a, b) => a.p - b.p || a.i - b.i);
-    for (const u of last.keys()) {
-      const base = u.cap.untypedBase;
-      const top = base + 2 ** u.cap.blockSize;
-      // the first entry starting at or above base
-      let lo = 0;
-      let hi = index.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (index[mid]!.p < base) lo = mid + 1;
-        else hi = mid;
+      return { c, p, end: p + 2 ** capSizeBits(c.cap) };
+    })
+    .sort((a, b) => a.p - b.p);
+  for (const [u, ds] of descendantsOf) {
+    const base = u.cap.untypedBase;
+    const top = base + 2 ** u.cap.blockSize;
+    let lo = 0;
+    let hi = phys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (phys[mid]!.p < base) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < phys.length && phys[i]!.p < top; i++) {
+      const { c, p, end } = phys[i]!;
+      if (c === u || end > top) continue;
+      if (c.cap.type === CapType.Untyped && p === base && end === top) {
+        // two caps to the same region: one must be a copy of the other
+        if (!ds.has(c) && !descendantsOf.get(c)!.has(u)) bad.push(`${slotName(c)} and ${slotName(u)}: same region, unrelated`);
+        continue;
       }
-      const found: [i: number, line: string][] = [];
-      for (let j = lo; j < index.length && index[j]!.p < top; j++) {
-        const { c, p, end, i } = index[j]!;
-        if (c === u || end > top) continue;
-        if (c.cap.type === CapType.Untyped && p === base && end === top) {
-          // two caps to the same region: one must be a copy of the other
-          if (!isDescendant(c, u) && !isDescendant(u, c)) found.push([i, `${slotName(c)} and ${slotName(u)}: same region, unrelated`]);
-          continue;
-        }
-        if (!isDescendant(c, u)) found.push([i, `${slotName(c)}: inside ${slotName(u)} but not its descendant`]);
-        else if (end > base + u.cap.freeOffset) found.push([i, `${slotName(c)}: lies above the watermark of ${slotName(u)}`]);
-      }
-      // reported in the order of `live`, as a scan of it would
-      for (const [, line] of found.sort((a, b) => a[0] - b[0])) bad.push(line);
+      if (!ds.has(c)) bad.push(`${slotName(c)}: inside ${slotName(u)} but not its descendant`);
+      else if (end > base + u.cap.freeOffset) bad.push(`${slotName(c)}: lies above the watermark of ${slotName(u)}`);
     }
   }
 

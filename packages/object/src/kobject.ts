@@ -5,8 +5,9 @@
  *
  * Endpoints and notifications hold their FIFO queue of blocked threads as a head and tail (the
  * threads link to each other, seL4's tcbEPNext/tcbEPPrev), so enqueue, dequeue and removal from
- * the middle are O(1). Frames live in board memory; the paging structures and ASID pools are
- * here as objects with their sizes (their mapping operations belong to the address-space work).
+ * the middle are O(1). Frames live in board memory; paging structures hold their entries (the
+ * next-level structure or a page) and ASID pools their VSpace roots; the operations on them are
+ * the kernel's (packages/kernel/src/vspace.ts).
  */
 
 import type { Tcb } from './tcb.js';
@@ -77,22 +78,61 @@ export class Frame extends KObject {
 /** The kinds of paging structure across the arches tsel4 has. */
 export type PagingKind = 'pml4' | 'pdpt' | 'pd' | 'pt' | 'vspace' | 'iopt';
 
-/** A paging structure (page table, directory, VSpace root). */
+/**
+ * A page as a paging structure's entry names it (a leaf of the walk): what seL4 writes into a PTE
+ * (or a large-page PDE/PDPTE). Like a hardware entry it records the frame's physical address, not
+ * the frame object: unmapping compares addresses, as seL4 does.
+ */
+export class PageEntry {
+  constructor(
+    /** Physical address of the page. */
+    readonly paddr: number,
+    /** log2 of the page size (12, 21 or 30 on the 64-bit arches). */
+    readonly sizeBits: number,
+    /** The mapping's rights (VMKernelOnly, VMReadOnly or VMReadWrite). */
+    readonly rights: number,
+    /** The VM attributes word the mapping was made with. */
+    readonly attr: number,
+  ) {}
+}
+
+/** What one entry of a paging structure holds: nothing, the next-level structure, or a page. */
+export type PagingEntry = PagingObject | PageEntry | null;
+
+/**
+ * A paging structure (page table, directory, VSpace root). Its entries are kept as objects rather
+ * than as hardware descriptors in board memory: a walk reads `entries` and never decodes bits.
+ * Nothing user-visible depends on the encoding; the memory the structure occupies is still
+ * accounted for in its untyped and zeroed when it is made.
+ */
 export class PagingObject extends KObject {
+  readonly entries: PagingEntry[];
   constructor(
     addr: number,
     sizeBits: number,
     readonly kind: PagingKind,
+    /** How many entries the structure has (its size over the entry size). */
+    entryCount: number,
   ) {
     super(addr, sizeBits);
+    this.entries = new Array<PagingEntry>(entryCount).fill(null);
   }
   get kindName(): string {
     return this.kind;
   }
+  /** seL4's clearMemory of an unmapped table: every entry becomes invalid. */
+  clear(): void {
+    this.entries.fill(null);
+  }
 }
 
-/** An ASID pool. */
+/** An ASID pool: the VSpace root assigned to each of its ASIDs (seL4's asid_pool_t). */
 export class AsidPool extends KObject {
+  readonly entries: (PagingObject | null)[];
+  constructor(addr: number, sizeBits: number, entryCount: number) {
+    super(addr, sizeBits);
+    this.entries = new Array<PagingObject | null>(entryCount).fill(null);
+  }
   get kindName(): string {
     return 'asid_pool';
   }

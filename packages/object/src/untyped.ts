@@ -115,7 +115,7 @@ export function createObject(space: ObjectSpace, type: number, addr: number, use
     case 'vspace':
     case 'iopagetable':
       space.memory.zero(addr, 2 ** info.sizeBits!);
-      return pageTableCap(new PagingObject(addr, info.sizeBits!, pagingKind(space, type)));
+      return pageTableCap(new PagingObject(addr, info.sizeBits!, pagingKind(space, type), 2 ** (info.sizeBits! - space.arch.wordSizeBits)));
     default:
       throw new Error(`internal: createObject of unknown type ${type}`);
   }

@@ -8,7 +8,7 @@
  * preempted at the end of its timeslice as on seL4. One program and seed give one run.
  */
 
-import { type Board, type BoardName, createBoard, type ThreadContext, TrapKind } from '@tsel4/hal';
+import { type Board, type BoardName, createBoard, type MemoryBacking, type ThreadContext, TrapKind } from '@tsel4/hal';
 import {
   activateThread,
   bootKernel,
@@ -20,9 +20,11 @@ import {
   lookupIPCBuffer,
   NO_BUFFER,
   schedule,
+  translateUser,
 } from '@tsel4/kernel';
 import {
   CodeSpace,
+  type ForeignCode,
   readBootInfo,
   type seL4_BootInfo,
   seL4_SysCall,
@@ -31,11 +33,13 @@ import {
   type ThreadFunction,
   type UserEnvironment,
   UserThread,
+  type UserVM,
 } from '@tsel4/libsel4';
 import type { Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
 import { labelsOf, type Labels } from './invocation.js';
+import type { Tracer } from './trace.js';
 
 /** Simulated cycles charged for each kind of event (roughly a 3.4 GHz Skylake's seL4 costs). */
 export interface CostModel {
@@ -69,7 +73,19 @@ export interface MachineOptions {
   /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
   readonly onKernelLog?: (line: string) => void;
   readonly costs?: CostModel;
+  /** Where board RAM lives when not in the JS heap (the native C bridge gives this). */
+  readonly memoryBacking?: MemoryBacking;
+  /** Code besides the TypeScript functions that threads can run (a C program). */
+  readonly foreignCode?: readonly ForeignCode[];
+  /** Records every kernel entry and IPC transfer (trace.ts); without one nothing is recorded. */
+  readonly tracer?: Tracer;
 }
+
+/**
+ * The root task: a TypeScript thread function, or the address of its first instruction in code the
+ * machine is given (`foreignCode`).
+ */
+export type RootTask = ThreadFunction | number;
 
 /** Limits for one run. */
 export interface RunOptions {
@@ -126,6 +142,8 @@ export class Machine implements EntryContext {
   readonly fastpathEnabled: boolean;
   readonly costs: CostModel;
   readonly seed: number;
+  /** The tracer recording this machine's run, or null. */
+  readonly tracer: Tracer | null;
   private bootInfoCache: seL4_BootInfo | null = null;
   private readonly env: UserEnvironment;
   private readonly ctxToTcb = new Map<ThreadContext, Tcb>();
@@ -150,10 +168,11 @@ export class Machine implements EntryContext {
   private readonly trapBytes: number;
   private readonly is64: boolean;
 
-  constructor(root: ThreadFunction, opts: MachineOptions = {}) {
+  constructor(root: RootTask, opts: MachineOptions = {}) {
     this.board = createBoard(opts.board ?? 'pc99', {
       ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
       ...(opts.tickCycles === undefined ? {} : { tickCycles: opts.tickCycles }),
+      ...(opts.memoryBacking === undefined ? {} : { backing: opts.memoryBacking }),
     });
     this.k = createKernel(this.board, opts.kernel);
     this.L = labelsOf(this.board.arch.name);
@@ -169,7 +188,10 @@ export class Machine implements EntryContext {
       seed: this.seed,
       ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),
       bootInfo: () => this.bootInfoCache,
+      bootInfoPaddr: () => (this.bootInfoCache === null ? null : this.boot.bootInfoPaddr),
+      vm: this.userVM(),
     };
+    for (const f of opts.foreignCode ?? []) this.code.addForeign(f);
     this.k.onTcbCreated = (tcb) => {
       this.ctxToTcb.set(tcb.ctx, tcb);
       tcb.ctx.program = new UserThread(tcb.ctx, this.env);
@@ -182,13 +204,25 @@ export class Machine implements EntryContext {
     this.infoIdx = 2 * a.syscall.infoReg;
     this.trapBytes = a.syscall.trapInsnBytes;
     this.is64 = a.wordBits === 64;
-    this.board.cpu.installTrapEntry((kind) => this.trap(kind));
-    const entry = this.code.addressOf(root);
+    this.tracer = opts.tracer ?? null;
+    const tr = this.tracer;
+    if (tr === null) this.board.cpu.installTrapEntry((kind) => this.trap(kind));
+    else {
+      // tracing wraps the trap entry, so the untraced path has no check at all
+      this.k.tracer = tr;
+      this.board.cpu.installTrapEntry((kind) => {
+        tr.enter(kind);
+        this.trap(kind);
+        tr.exit();
+      });
+    }
+    const entry = typeof root === 'number' ? root : this.code.addressOf(root);
     this.boot = bootKernel(this.k, { entry });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
     const seedReg = this.board.arch.argRegs[1];
     if (seedReg !== undefined) this.boot.rootTcb.ctx.set(seedReg, this.seed >>> 0, 0);
+    if (tr !== null) tr.attach(this);
   }
 
   /** The TCB whose registers are `ctx`. */
@@ -197,12 +231,25 @@ export class Machine implements EntryContext {
   }
 
   /** A thread's IPC buffer as its own code sees it when it starts (see UserEnvironment). */
-  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number } | null {
+  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number; paddr: number } | null {
     const tcb = this.ctxToTcb.get(ctx);
     if (tcb === undefined) return null;
     const addr = lookupIPCBuffer(false, tcb);
     if (addr === NO_BUFFER) return null;
-    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2 };
+    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2, paddr: addr };
+  }
+
+  /** Loads and stores of the machine's TypeScript threads go through their VSpaces (kernel translate.ts). */
+  private userVM(): UserVM {
+    const k = this.k;
+    const tcbOf = this.ctxToTcb;
+    return {
+      get epoch() {
+        return k.vmEpoch;
+      },
+      memory: this.board.memory,
+      translate: (ctx, vaddr, write, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, write, out),
+    };
   }
 
   halt(reason: string): void {
@@ -269,10 +316,18 @@ export class Machine implements EntryContext {
   }
 
   private interrupt(): void {
+    const tr = this.tracer;
+    if (tr !== null) tr.enterInterrupt(this.board.irq.active());
     if (this.check) this.lastEntry = 'an interrupt';
     handleInterruptEntry(this);
     this.board.cpu.advance(this.costs.interrupt);
+    if (tr !== null) tr.exit();
     this.verify();
+  }
+
+  /** Calls and ReplyRecvs the fastpath has handled so far. */
+  get fastpathHits(): number {
+    return this.fpCallHit + this.fpRRHit;
   }
 
   private verify(): void {
@@ -360,6 +415,6 @@ function readyInOtherDomain(k: Kernel): boolean {
 }
 
 /** Build a machine with `root` as the root task, run it, and return what happened. */
-export function runMachine(root: ThreadFunction, opts: MachineOptions & RunOptions = {}): RunResult {
+export function runMachine(root: RootTask, opts: MachineOptions & RunOptions = {}): RunResult {
   return new Machine(root, opts).run(opts);
 }

@@ -6,3 +6,4 @@ export * from './runtime.js';
 export * from './syscalls.js';
 export * from './invoke.js';
 export * from './invocations.gen.js';
+export * from './memory.js';

@@ -13,20 +13,26 @@
  * a PC with no code behind it is an instruction fetch fault. An uncaught exception is a CPU
  * exception at a fixed "crash" address (like abort()), and returning from the entry function
  * returns to address 0 (an instruction fetch fault there).
+ *
+ * Code that is not TypeScript (a C program on the native bridge) joins a CodeSpace as ForeignCode:
+ * a thread whose PC moves to one of its addresses is handed to the program it gives.
  */
 
 import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
+import type { MemoryAccess, UserVM } from './memory.js';
 
 declare const trapBrand: unique symbol;
 /**
- * The type of the one value a thread yields (through a syscall stub) to trap into the kernel. A
- * branded symbol rather than a `unique symbol` so that generator types inferred for function
- * expressions (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
+ * The type of the values a thread yields to trap into the kernel. A branded symbol rather than a
+ * `unique symbol` so that generator types inferred for function expressions
+ * (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
  */
 export type TrapToken = symbol & { readonly [trapBrand]: true };
-/** Value a stub's trap yields to the CPU; nothing else may be yielded by a thread. */
+/** Value a stub's trap yields to the CPU. */
 export const TRAP: TrapToken = Symbol('seL4 trap') as TrapToken;
+/** Value a load or store that faulted yields to the CPU (memory.ts); nothing else may be yielded. */
+export const MEMORY_TRAP: TrapToken = Symbol('memory fault') as TrapToken;
 
 /** A syscall as `yield*` sees it: it yields traps and returns R. */
 export type Syscall<R> = Iterable<TrapToken, R, unknown>;
@@ -46,13 +52,40 @@ export const USER_TEXT_BASE = 0x40_0000;
 export const SYSCALL_INSN_ADDR = USER_TEXT_BASE + 0x10;
 /** An uncaught exception in a TypeScript thread happens here (like abort()'s trapping instruction). */
 export const CRASH_INSN_ADDR = USER_TEXT_BASE + 0x20;
+/** Every TypeScript load or store (memory.ts) faults at this address, and restarts there. */
+export const MEMORY_INSN_ADDR = USER_TEXT_BASE + 0x30;
 const ENTRY_BASE = USER_TEXT_BASE + 0x1000;
 const ENTRY_STRIDE = 0x100;
+
+/** Code outside the TypeScript code space, such as a C program on the native bridge. */
+export interface ForeignCode {
+  /**
+   * The program that runs `thread`'s registers from `addr`, or null when `addr` is not this code's.
+   * `thread` is the TypeScript state of the same registers: a foreign program hands the context
+   * back to it (`ctx.program = thread`) when the thread's PC leaves the foreign code.
+   */
+  programAt(addr: number, thread: UserThread): UserProgram | null;
+}
 
 /** The functions a machine's programs can start threads at, each at its own address. */
 export class CodeSpace {
   private readonly byAddr = new Map<number, ThreadFunction>();
   private readonly byFn = new Map<ThreadFunction, number>();
+  private readonly foreign: ForeignCode[] = [];
+
+  /** Add code that is not TypeScript: its addresses start threads in its own programs. */
+  addForeign(code: ForeignCode): void {
+    this.foreign.push(code);
+  }
+
+  /** The foreign program that runs `thread` from `addr`, or null. */
+  foreignProgramAt(addr: number, thread: UserThread): UserProgram | null {
+    for (const f of this.foreign) {
+      const p = f.programAt(addr, thread);
+      if (p !== null) return p;
+    }
+    return null;
+  }
 
   /** The address of `fn`, registering it at the next free address if new. */
   addressOf(fn: ThreadFunction): number {
@@ -86,15 +119,19 @@ export interface UserEnvironment {
    * thread starts: the page holding it and the index of its word 0. Null when the thread has no
    * buffer the runtime can reach; it then gets a private one the kernel never sees.
    */
-  ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number } | null;
+  ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number; paddr: number } | null;
   /** The root task's boot information (seL4_GetBootInfo). */
   bootInfo(): seL4_BootInfo | null;
+  /** The physical address of the bootinfo frame, or null before boot. */
+  bootInfoPaddr(): number | null;
+  /** Address translation for loads and stores (memory.ts); absent, every access faults. */
+  readonly vm?: UserVM;
   /** The number of a thread (its TCB) for traces; optional. */
   readonly seed: number;
 }
 
 /** What a CPU exception for an uncaught JS exception looks like on each arch (like abort()). */
-const CRASH: Record<string, { number: number; code: number }> = {
+export const CRASH: Record<string, { number: number; code: number }> = {
   x86_64: { number: 13, code: 0 },
   ia32: { number: 13, code: 0 },
   aarch64: { number: 0x02000000, code: 0 },
@@ -103,15 +140,15 @@ const CRASH: Record<string, { number: number; code: number }> = {
 };
 
 /** The fault status of an instruction fetch from an unmapped address, per arch. */
-const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
+export const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
   // seL4 16.0.0 on QEMU pc99 reported FSR 0x4 and prefetch 0 for execute faults (appendix B.3)
   x86_64: { fsr: 0x4, prefetch: 0 },
   ia32: { fsr: 0x4, prefetch: 0 },
   // instruction abort from EL0, level-0 translation fault
   aarch64: { fsr: 0x82000004, prefetch: 1 },
   aarch32: { fsr: 0x5, prefetch: 1 },
-  // instruction page fault (scause 12)
-  riscv64: { fsr: 12, prefetch: 1 },
+  // seL4's handleVMFault reports an instruction page fault as RISCVInstructionAccessFault (1)
+  riscv64: { fsr: 1, prefetch: 1 },
 };
 
 /** How a syscall's result is read back when the thread resumes. */
@@ -127,6 +164,7 @@ export const Finish = {
   /** A kernel invocation: the reply label, MR0-3 back to the buffer only on error (generated stubs). */
   Invocation: 4,
 } as const;
+/** How a syscall stub reads its results back (one of Finish's values). */
 export type Finish = (typeof Finish)[keyof typeof Finish];
 
 /** An out parameter for a word (C's `seL4_Word *sender`). */
@@ -184,6 +222,10 @@ export class UserThread implements UserProgram {
   readonly stride: 1 | 2;
   /** Name of the function the thread is running, for traces. */
   entryName = '';
+  /** The thread's load/store state (memory.ts), made on its first access. */
+  memory: MemoryAccess | null = null;
+  /** What a faulting load or store raises (set by memory.ts before it yields MEMORY_TRAP). */
+  memoryTrapKind: TrapKind = TrapKind.VMFault;
   /** Register-array indices of MR0..3 (low halves) and of the NextIP register, precomputed. */
   private readonly mr0: number;
   private readonly mr1: number;
@@ -249,6 +291,7 @@ export class UserThread implements UserProgram {
       regs[nextLo + 1] = 0;
       return TrapKind.Syscall;
     }
+    if (r.value === MEMORY_TRAP) return this.memoryTrap(ctx);
     this.gen = null;
     // returning from the entry function jumps to return address 0
     if (r.done === true) return this.fetchFault(ctx, 0);
@@ -268,11 +311,21 @@ export class UserThread implements UserProgram {
       ctx.regs[this.nextLo + 1] = 0;
       return TrapKind.Syscall;
     }
+    if (this.gen !== null && nextIP === MEMORY_INSN_ADDR) {
+      // restarted after a memory fault: the load or store runs again
+      return -1;
+    }
     if (nextIP === CRASH_INSN_ADDR) {
       return this.crash(ctx);
     }
     const fn = this.env.code.at(nextIP);
-    if (fn === undefined) return this.fetchFault(ctx, nextIP);
+    if (fn === undefined) {
+      const foreign = this.env.code.foreignProgramAt(nextIP, this);
+      if (foreign === null) return this.fetchFault(ctx, nextIP);
+      this.gen = null;
+      ctx.program = foreign;
+      return foreign.run(ctx);
+    }
     return this.start(ctx, fn) === null ? TrapKind.UserException : -1;
   }
 
@@ -320,6 +373,16 @@ export class UserThread implements UserProgram {
     ctx.exceptionNumber = c.number;
     ctx.exceptionCode = c.code;
     return TrapKind.UserException;
+  }
+
+  /** A load or store faulted (memory.ts recorded the fault): trap at the access instruction. */
+  private memoryTrap(ctx: ThreadContext): TrapKind {
+    const a = ctx.arch;
+    ctx.regs[2 * a.faultIP] = MEMORY_INSN_ADDR;
+    ctx.regs[2 * a.faultIP + 1] = 0;
+    ctx.regs[this.nextLo] = MEMORY_INSN_ADDR;
+    ctx.regs[this.nextLo + 1] = 0;
+    return this.memoryTrapKind;
   }
 
   private fetchFault(ctx: ThreadContext, addr: number): TrapKind {

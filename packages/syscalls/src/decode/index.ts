@@ -7,11 +7,29 @@
 import { doReplyTransfer, sendIPC, sendSignal, setThreadState } from '@tsel4/kernel';
 import { CapType, type Endpoint, type Notification, type OpResult, SyscallError, type Tcb, ThreadState } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
+import { decodeARMMMUInvocation } from './arm.js';
 import { decodeCNodeInvocation } from './cnode.js';
 import { decodeDomainInvocation } from './domain.js';
 import { decodeIRQControlInvocation, decodeIRQHandlerInvocation } from './irq.js';
+import { decodeRISCVMMUInvocation } from './riscv.js';
 import { decodeTCBInvocation } from './tcb.js';
 import { decodeUntypedInvocation } from './untyped.js';
+import { decodeX86MMUInvocation } from './x86.js';
+
+/** seL4's Arch_decodeInvocation for the address-space caps (frames, paging structures, ASIDs). */
+function decodeArchInvocation(inv: Invocation): OpResult {
+  switch (inv.k.arch.name) {
+    case 'x86_64':
+      return decodeX86MMUInvocation(inv);
+    case 'aarch64':
+      return decodeARMMMUInvocation(inv);
+    case 'riscv64':
+      return decodeRISCVMMUInvocation(inv);
+    default:
+      // the 32-bit arches have no address-space invocations in tsel4 yet
+      return SyscallError.illegalOperation();
+  }
+}
 
 export function decodeInvocation(inv: Invocation): OpResult {
   const k = inv.k;
@@ -47,9 +65,14 @@ export function decodeInvocation(inv: Invocation): OpResult {
       return decodeIRQControlInvocation(inv);
     case CapType.IrqHandler:
       return decodeIRQHandlerInvocation(inv);
+    case CapType.Frame:
+    case CapType.PageTable:
+    case CapType.ASIDControl:
+    case CapType.ASIDPool:
+      return decodeArchInvocation(inv);
     default:
-      // Arch objects (frames, paging structures, ASID and IO port caps): their invocations are not
-      // implemented yet, and answer as seL4 does an invocation it does not recognise.
+      // IO port caps: their invocations are not implemented yet, and answer as seL4 does an
+      // invocation it does not recognise.
       return SyscallError.illegalOperation();
   }
 }

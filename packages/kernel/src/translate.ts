@@ -1,0 +1,110 @@
+/*
+ * What the MMU does for a user load or store (seL4 relies on the hardware here; handleVMFault in
+ * the arch vspace.c files turns what the hardware reports into a VMFault).
+ *
+ * A thread's accesses go through the VSpace root in its TCB, if that root is still the one its
+ * ASID names (seL4's setVMRoot falls back to a VSpace with no user mappings otherwise). The walk
+ * follows table entries down to a page; a missing entry, a kernel-only page, or a store to a
+ * read-only page stops the access with the fault status word the arch's hardware would report:
+ *
+ * - x86_64: the page-fault error code: bit 0 (the page was present: a protection fault), bit 1 (a
+ *   write), bit 2 (from user mode). A non-canonical address is a general-protection fault instead
+ *   (a UserException with number 13), as on the real CPU.
+ * - aarch64: the data-abort syndrome ESR_EL1: exception class 0x24 (data abort from EL0), IL set,
+ *   WnR (bit 6) for writes, and a translation fault (0b0001LL) or permission fault (0b0011LL) at
+ *   the level LL where the walk stopped. The instruction-specific syndrome (ISV and the register
+ *   fields) is left clear: a TypeScript access is not one machine instruction.
+ * - riscv64: seL4's own codes, RISCVLoadAccessFault (5) or RISCVStoreAccessFault (7).
+ *
+ * Instruction fetches are not translated: a program's code is a TypeScript function, found by its
+ * address in the code space (see libsel4's runtime), not in memory.
+ */
+
+import { TrapKind } from '@tsel4/hal';
+import { CapType, PageEntry, PagingObject, type Tcb, TCB_VTABLE, VMKernelOnly, VMReadWrite } from '@tsel4/object';
+import type { Kernel } from './kernel.js';
+import { indexAt } from './vspace.js';
+
+/** Where a translated access lands. */
+export interface Translation {
+  /** Physical address of the byte addressed. */
+  paddr: number;
+  /** Whether the mapping allows stores (a load's translation may be cached for stores only if so). */
+  writable: boolean;
+  /** Virtual address of the first byte of the 4 KiB page holding it. */
+  vpage: number;
+}
+
+/** A fresh Translation to fill in (one per caller: translating allocates nothing). */
+export function newTranslation(): Translation {
+  return { paddr: 0, writable: false, vpage: 0 };
+}
+
+/** The VSpace root `t` runs on, or null when it has none that its ASID still names (seL4: setVMRoot). */
+export function currentVSpaceRoot(k: Kernel, t: Tcb): PagingObject | null {
+  const cap = t.ctes[TCB_VTABLE]!.cap;
+  if (cap.type !== CapType.PageTable || cap.b === 0 || k.vspace === undefined) return null;
+  const asid = cap.a;
+  const low = k.vspace.seL4_ASIDPoolIndexBits;
+  const pool = k.asidTable[Math.floor(asid / 2 ** low)];
+  if (pool === undefined || pool === null) return null;
+  return pool.entries[asid & (2 ** low - 1)] === cap.obj ? (cap.obj as PagingObject) : null;
+}
+
+/**
+ * Translate a user access by `t` to `vaddr` (a store if `write`). On success fills `out` and
+ * returns null. On failure records the fault in `t`'s context (vmFault* for a VM fault,
+ * exception* for a general-protection fault) and returns the trap kind the CPU raises.
+ */
+export function translateUser(k: Kernel, t: Tcb, vaddr: number, write: boolean, out: Translation): TrapKind | null {
+  const g = k.vspace;
+  const root = currentVSpaceRoot(k, t);
+  let level = 0;
+  let entry: PageEntry | null = null;
+  if (root !== null && g !== undefined && vaddr >= 0 && vaddr <= g.userTop) {
+    const levels = g.levels;
+    let e = root.entries[indexAt(vaddr, levels[0]!.shift)] ?? null;
+    while (e instanceof PagingObject) {
+      level++;
+      e = e.entries[indexAt(vaddr, levels[level]!.shift)] ?? null;
+    }
+    entry = e;
+    if (entry !== null && entry.rights !== VMKernelOnly && (!write || entry.rights === VMReadWrite)) {
+      const size = 2 ** entry.sizeBits;
+      out.paddr = entry.paddr + (vaddr % size);
+      out.writable = entry.rights === VMReadWrite;
+      out.vpage = vaddr - (vaddr % 4096);
+      return null;
+    }
+  }
+  return accessFault(k, t, vaddr, write, entry !== null, level);
+}
+
+/** Record the fault of a failed access (see the module comment) and say which trap it is. */
+function accessFault(k: Kernel, t: Tcb, vaddr: number, write: boolean, present: boolean, level: number): TrapKind {
+  const ctx = t.ctx;
+  ctx.vmFaultAddr = vaddr;
+  ctx.vmFaultPrefetch = 0;
+  switch (k.arch.name) {
+    case 'x86_64': {
+      const canonical = vaddr < 2 ** 47 || vaddr >= 2 ** 64 - 2 ** 47;
+      if (!canonical) {
+        ctx.exceptionNumber = 13;
+        ctx.exceptionCode = 0;
+        return TrapKind.UserException;
+      }
+      // the upper half holds the kernel's (present, supervisor-only) mappings
+      const p = present || vaddr >= 2 ** 47 ? 1 : 0;
+      ctx.vmFaultFsr = 0x4 | (write ? 0x2 : 0) | p;
+      return TrapKind.VMFault;
+    }
+    case 'aarch64': {
+      const dfsc = (present ? 0xc : 0x4) + level;
+      ctx.vmFaultFsr = (0x92000000 | (write ? 0x40 : 0) | dfsc) >>> 0;
+      return TrapKind.VMFault;
+    }
+    default:
+      ctx.vmFaultFsr = write ? 7 : 5;
+      return TrapKind.VMFault;
+  }
+}
