@@ -66,10 +66,12 @@ export interface Helper {
   readonly process: HelperProcess | null;
 }
 
-/** The CSpace of a helper process (sel4utils_process_t, without a VSpace of its own). */
+/** The CSpace and VSpace of a helper process (sel4utils_process_t). */
 export interface HelperProcess {
   /** Our cptr of its root CNode. */
   readonly cnode: number;
+  /** Our cptr of its VSpace root. */
+  readonly vspace: number;
   readonly sizeBits: number;
   /** The next free slot in it. */
   nextSlot: number;
@@ -274,19 +276,104 @@ export function* createHelperThread(env: Env, name = 'helper'): Gen<Helper> {
 /** sel4test's TEST_PROCESS_CSPACE_SIZE_BITS is larger; helper processes here need a few slots. */
 export const PROCESS_CSPACE_SIZE_BITS = 8;
 
+/** The VSpace root object of each arch, and its ASIDPool_Assign. */
+const VSPACE_ROOT: Record<string, { type: string; assign: (pool: number, vspace: number) => Gen<number> }> = {
+  x86_64: { type: 'seL4_X64_PML4Object', assign: (p, v) => L.seL4_X86_ASIDPool_Assign(p, v) as Gen<number> },
+  aarch64: { type: 'seL4_ARM_VSpaceObject', assign: (p, v) => L.seL4_ARM_ASIDPool_Assign(p, v) as Gen<number> },
+  riscv64: { type: 'seL4_RISCV_PageTableObject', assign: (p, v) => L.seL4_RISCV_ASIDPool_Assign(p, v) as Gen<number> },
+};
+
+/** A new, empty address space: a VSpace root given an ASID from `asidPool` (ours by default). */
+export function* newVSpace(env: Env, asidPool: number = L.seL4_CapInitThreadASIDPool): Gen<number> {
+  const arch = L.currentThread().arch.name;
+  const v = VSPACE_ROOT[arch];
+  if (v === undefined) throw new Error(`no VSpace root object on ${arch}`);
+  const vspace = yield* allocObject(env, L.objectTypeByName(arch, v.type)!);
+  const e = yield* v.assign(asidPool, vspace);
+  env.assert(e === 0, `ASIDPool_Assign: ${L.seL4_ErrorName(e)}`);
+  return vspace;
+}
+
+/** A paging structure's map invocation, by the level's C name. */
+function tableMap(level: string, table: number, vspace: number, vaddr: number, attr: number): Gen<number> {
+  switch (level) {
+    case 'seL4_X86_PDPT':
+      return L.seL4_X86_PDPT_Map(table, vspace, vaddr, attr) as Gen<number>;
+    case 'seL4_X86_PageDirectory':
+      return L.seL4_X86_PageDirectory_Map(table, vspace, vaddr, attr) as Gen<number>;
+    case 'seL4_X86_PageTable':
+      return L.seL4_X86_PageTable_Map(table, vspace, vaddr, attr) as Gen<number>;
+    case 'seL4_ARM_PageTable':
+      return L.seL4_ARM_PageTable_Map(table, vspace, vaddr, attr) as Gen<number>;
+    case 'seL4_RISCV_PageTable':
+      return L.seL4_RISCV_PageTable_Map(table, vspace, vaddr, attr) as Gen<number>;
+    default:
+      throw new Error(`no map invocation for ${level}`);
+  }
+}
+
+/** The arch's Page_Map. */
+export function pageMap(frame: number, vspace: number, vaddr: number, rights: L.seL4_CapRights_t, attr: number): Gen<number> {
+  switch (L.currentThread().arch.name) {
+    case 'x86_64':
+      return L.seL4_X86_Page_Map(frame, vspace, vaddr, rights, attr) as Gen<number>;
+    case 'aarch64':
+      return L.seL4_ARM_Page_Map(frame, vspace, vaddr, rights, attr) as Gen<number>;
+    default:
+      return L.seL4_RISCV_Page_Map(frame, vspace, vaddr, rights, attr) as Gen<number>;
+  }
+}
+
+/** The arch's Page_Unmap. */
+export function pageUnmap(frame: number): Gen<number> {
+  switch (L.currentThread().arch.name) {
+    case 'x86_64':
+      return L.seL4_X86_Page_Unmap(frame) as Gen<number>;
+    case 'aarch64':
+      return L.seL4_ARM_Page_Unmap(frame) as Gen<number>;
+    default:
+      return L.seL4_RISCV_Page_Unmap(frame) as Gen<number>;
+  }
+}
+
 /**
- * create_helper_process without the address space: a helper with a CSpace of its own (a new
- * CNode, guarded to resolve a whole word) holding a copy of the driver's endpoint as its fault
- * handler. Its VSpace is ours (separate VSpaces wait for the address-space work, issue 8).
+ * Map the 4 KiB frame `frame` at `vaddr` in `vspace` (sel4utils' vspace_map_pages): each paging
+ * structure the walk needs is made and mapped first (one already there answers DeleteFirst and
+ * the new one is dropped), then the page.
  */
-export function* createHelperProcess(env: Env, name = 'helper process'): Gen<Helper> {
+export function* mapFrame(env: Env, frame: number, vaddr: number, vspace: number = env.pageDirectory, rights: L.seL4_CapRights_t = L.seL4_AllRights): Gen {
+  const arch = L.currentThread().arch.name;
+  const g = L.vspaceGeometry(arch);
+  if (g === undefined) throw new Error(`no address spaces on ${arch}`);
+  for (let i = 1; i < g.levels.length; i++) {
+    const level = g.levels[i]!.name;
+    const table = yield* allocObject(env, L.objectTypeByName(arch, `${level}Object`)!);
+    const e = yield* tableMap(level, table, vspace, vaddr, g.defaultVMAttributes);
+    if (e === L.seL4_DeleteFirst) {
+      yield* cnodeDelete(env, table);
+      continue;
+    }
+    env.assert(e === 0, `mapping a ${level} at 0x${vaddr.toString(16)}: ${L.seL4_ErrorName(e)}`);
+  }
+  const e = yield* pageMap(frame, vspace, vaddr, rights, g.defaultVMAttributes);
+  env.assert(e === 0, `mapping a frame at 0x${vaddr.toString(16)}: ${L.seL4_ErrorName(e)}`);
+}
+
+/**
+ * create_helper_process (create_helper_process_custom_asid with `asidPool`): a helper with a CSpace of its own (a new CNode, guarded to resolve a
+ * whole word) holding a copy of the driver's endpoint as its fault handler, and a VSpace of its
+ * own. The helper's code and its IPC buffer need no mapping in it: TypeScript code is not fetched
+ * through a VSpace, and the kernel reaches the buffer through the frame cap the TCB holds.
+ */
+export function* createHelperProcess(env: Env, name = 'helper process', asidPool: number = L.seL4_CapInitThreadASIDPool): Gen<Helper> {
   const localEndpoint = yield* allocEndpoint(env);
   const cnode = yield* allocCNode(env, PROCESS_CSPACE_SIZE_BITS);
-  const process: HelperProcess = { cnode, sizeBits: PROCESS_CSPACE_SIZE_BITS, nextSlot: 1 };
+  const vspace = yield* newVSpace(env, asidPool);
+  const process: HelperProcess = { cnode, vspace, sizeBits: PROCESS_CSPACE_SIZE_BITS, nextSlot: 1 };
   const thread = yield* createThread(env.alloc, { priority: OUR_PRIO - 1, name, onReturn: 'fault' });
   const h: Helper = { thread, localEndpoint, faultEndpoint: env.endpoint, process };
   const faultEp = yield* copyCapToProcess(env, h, env.endpoint);
-  const e = yield* L.seL4_TCB_SetSpace(thread.tcb, faultEp, cnode, guardSkipWord(env.wordBits - PROCESS_CSPACE_SIZE_BITS), env.pageDirectory, 0);
+  const e = yield* L.seL4_TCB_SetSpace(thread.tcb, faultEp, cnode, guardSkipWord(env.wordBits - PROCESS_CSPACE_SIZE_BITS), vspace, 0);
   env.assert(e === 0, `SetSpace on a new helper process: ${L.seL4_ErrorName(e)}`);
   const m = yield* L.seL4_TCB_SetMCPriority(thread.tcb, env.tcb, 0);
   env.assert(m === 0, `SetMCPriority on a new helper process: ${L.seL4_ErrorName(m)}`);
@@ -343,11 +430,11 @@ export function* waitForHelper(h: Helper): Gen<number> {
 
 /**
  * cleanup_helper: suspend the helper and delete its TCB, IPC buffer, local endpoint and (for a
- * process) its CSpace.
+ * process) its CSpace and VSpace.
  */
 export function* cleanupHelper(env: Env, h: Helper): Gen {
   yield* L.seL4_TCB_Suspend(h.thread.tcb);
-  for (const slot of [h.localEndpoint, h.thread.tcb, h.thread.ipcFrame, h.process?.cnode ?? 0]) {
+  for (const slot of [h.localEndpoint, h.thread.tcb, h.thread.ipcFrame, h.process?.cnode ?? 0, h.process?.vspace ?? 0]) {
     if (slot !== 0) {
       const e = yield* cnodeDelete(env, slot);
       env.eq(e, L.seL4_NoError, `deleting helper slot ${slot}`);

@@ -1,9 +1,9 @@
 /*
  * sel4test ipc.c (classic kernel): message transfer of every length 0..seL4_MsgMaxLength between
  * two helpers, with the sender at priorities 98..102 against a receiver at 100 and either started
- * first, by Send/Recv, Call/ReplyRecv, Call/Reply+Recv and NBSend/Recv; the same between helpers
- * with CSpaces of their own (the inter-AS variants); and suspending a thread in the middle of a
- * Call. One core, so the core loops of the SMP variants run once.
+ * first, by Send/Recv, Call/ReplyRecv, Call/Reply+Recv and NBSend/Recv; the same between helper
+ * processes with CSpaces and VSpaces of their own (the inter-AS variants); and suspending a thread
+ * in the middle of a Call. One core, so the core loops of the SMP variants run once.
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
@@ -216,12 +216,12 @@ describe('IPC (ipc.c)', () => {
   sel4test('IPC0003', 'Test seL4_Send + seL4_Reply + seL4_Recv', (env) => testIpcPair(env, callFunc, replyAndWaitFunc, false));
   sel4test('IPC0004', 'Test seL4_NBSend + seL4_Recv', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, false));
 
-  sel4test('IPC1001', 'Test inter-AS seL4_Send + seL4_Recv (separate CSpaces)', (env) => testIpcPair(env, sendFunc, waitFunc, true));
-  sel4test('IPC1002', 'Test inter-AS seL4_Call + seL4_ReplyRecv (separate CSpaces)', (env) => testIpcPair(env, callFunc, replywaitFunc, true));
-  sel4test('IPC1003', 'Test inter-AS seL4_Send + seL4_Reply + seL4_Recv (separate CSpaces)', (env) =>
+  sel4test('IPC1001', 'Test inter-AS seL4_Send + seL4_Recv', (env) => testIpcPair(env, sendFunc, waitFunc, true));
+  sel4test('IPC1002', 'Test inter-AS seL4_Call + seL4_ReplyRecv', (env) => testIpcPair(env, callFunc, replywaitFunc, true));
+  sel4test('IPC1003', 'Test inter-AS seL4_Send + seL4_Reply + seL4_Recv', (env) =>
     testIpcPair(env, callFunc, replyAndWaitFunc, true),
   );
-  sel4test('IPC1004', 'Test inter-AS seL4_NBSend + seL4_Recv (separate CSpaces)', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, true));
+  sel4test('IPC1004', 'Test inter-AS seL4_NBSend + seL4_Recv', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, true));
 
   sel4test('IPC0010', 'Test suspending an IPC mid-Call()', function* (env: Env) {
     const ep = yield* allocEndpoint(env);
