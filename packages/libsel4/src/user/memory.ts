@@ -35,10 +35,11 @@ export interface UserVM {
   readonly epoch: number;
   readonly memory: PhysicalMemory;
   /**
-   * Translate an access of the thread on `ctx`: null and `out` filled on success; else the fault is
-   * recorded in `ctx` and the trap kind the CPU raises is returned.
+   * Translate an access of the thread on `ctx` (0 a load, 1 a store, 2 an instruction fetch):
+   * null and `out` filled on success; else the fault is recorded in `ctx` and the trap kind the
+   * CPU raises is returned.
    */
-  translate(ctx: ThreadContext, vaddr: number, write: boolean, out: UserTranslation): TrapKind | null;
+  translate(ctx: ThreadContext, vaddr: number, access: 0 | 1 | 2, out: UserTranslation): TrapKind | null;
 }
 
 /** The kinds of access. */
@@ -205,7 +206,7 @@ export class MemoryAccess implements Iterator<TrapToken, unknown, unknown>, Iter
     }
     if (vm.epoch === this.epoch && v - this.vpage < 4096 && v >= this.vpage && (!write || this.writable)) return true;
     const tr = this.tr;
-    const kind = vm.translate(t.ctx, v, write, tr);
+    const kind = vm.translate(t.ctx, v, write ? 1 : 0, tr);
     if (kind !== null) {
       t.memoryTrapKind = kind;
       return false;
