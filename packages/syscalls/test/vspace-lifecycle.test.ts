@@ -204,3 +204,86 @@ describe.each(BOARDS)('TCB frames and VSpace roots on %s (%s)', (board) => {
     });
   });
 });
+
+describe.each(BOARDS)("a thread's cached translation goes with the mapping, on %s (%s)", (board) => {
+  it('unmap, delete, fewer rights, page-table unmap and delete, and a new VSpace each make the next access fault', () => {
+    runRoot(board, function* (r) {
+      const ep = yield* r.make(L.seL4_EndpointObject);
+      const go = yield* r.make(L.seL4_NotificationObject);
+      const seen: string[] = [];
+      let write = false;
+      // the same thread (and so the same translation cache) all along
+      function* worker(): Gen<void> {
+        for (;;) {
+          yield* L.seL4_Wait(go);
+          if (write) {
+            yield* L.tsel4_write64(V + 8, 1);
+            seen.push('wrote');
+          } else {
+            seen.push(`read 0x${(yield* L.tsel4_read64(V + 8)).toString(16)}`);
+          }
+        }
+      }
+      const tcb = yield* r.spawn(worker, [], { faultEp: ep });
+      /** Let the worker make its access; its fault (if any), answered after `fix`. */
+      function* step(fix: () => Gen<void>): Gen<string> {
+        yield* L.seL4_Signal(go);
+        yield* runOthers();
+        const info = yield* L.seL4_NBRecv(ep, null);
+        if (L.seL4_MessageInfo_get_label(info) !== L.seL4_Fault_VMFault) return seen[seen.length - 1]!;
+        yield* fix();
+        yield* L.seL4_Reply(L.seL4_MessageInfo_new(0, 0, 0, 0));
+        yield* runOthers();
+        return `fault, then ${seen[seen.length - 1]!}`;
+      }
+      const f = yield* r.frame();
+      const made = yield* r.map(f, V);
+      yield* L.tsel4_write64(V + 8, 0x99);
+      const remap = function* () {
+        expect(yield* r.pageMap(f, V)).toBe(0);
+      };
+      expect(yield* step(remap)).toBe('read 0x99');
+      // Page_Unmap
+      expect(yield* r.pageUnmap(f)).toBe(0);
+      expect(yield* step(remap)).toBe('fault, then read 0x99');
+      // deleting the cap that maps it (a copy maps it back)
+      const copy = r.slot();
+      expect(yield* L.seL4_CNode_Copy(CN, copy, 64, CN, f, 64, L.seL4_AllRights)).toBe(0);
+      expect(yield* r.pageUnmap(f)).toBe(0);
+      expect(yield* r.pageMap(copy, V)).toBe(0);
+      expect(yield* step(remap)).toBe('read 0x99');
+      expect(yield* L.seL4_CNode_Delete(CN, copy, 64)).toBe(0);
+      expect(yield* step(remap)).toBe('fault, then read 0x99');
+      // a remap with fewer rights: a write that hit the cache before faults now
+      write = true;
+      expect(yield* step(remap)).toBe('wrote');
+      expect(yield* r.pageMap(f, V, L.seL4_CanRead)).toBe(0);
+      expect(yield* step(remap)).toBe('fault, then wrote');
+      write = false;
+      // the page table: unmapped through its cap, then deleted
+      const pt = made[made.length - 1]!;
+      const level = r.g.levels.length - 1;
+      expect(yield* step(remap)).toBe('read 0x1');
+      expect(yield* r.tableUnmap(level, pt)).toBe(0);
+      const remapAll = function* () {
+        expect(yield* r.tableMap(level, pt, V)).toBe(0);
+        expect(yield* r.pageUnmap(f)).toBe(0);
+        expect(yield* r.pageMap(f, V)).toBe(0);
+      };
+      expect(yield* step(remapAll)).toBe('fault, then read 0x1');
+      expect(yield* L.seL4_CNode_Delete(CN, pt, 64)).toBe(0);
+      const rebuild = function* () {
+        expect(yield* r.pageUnmap(f)).toBe(0);
+        yield* r.map(f, V);
+      };
+      expect(yield* step(rebuild)).toBe('fault, then read 0x1');
+      // a new VSpace for the thread
+      const other = yield* r.newVSpace();
+      expect(yield* L.seL4_TCB_SetSpace(tcb, ep, CN, 0, other, 0)).toBe(0);
+      const g = yield* r.frame();
+      expect(yield* step(function* () {
+        yield* r.map(g, V, L.seL4_AllRights, other);
+      })).toBe('fault, then read 0x0');
+    });
+  });
+});

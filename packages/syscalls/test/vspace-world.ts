@@ -15,6 +15,8 @@ export const BOARDS = [
 type Gen<T> = Generator<L.TrapToken, T, unknown>;
 
 export interface Root {
+  /** The machine the root task runs on (for tests that look at the kernel from outside). */
+  readonly machine: Machine;
   readonly arch: ArchName;
   readonly bi: L.seL4_BootInfo;
   readonly g: L.VSpaceGeometry;
@@ -81,7 +83,7 @@ export function runRoot(
   const kernelLog: string[] = [];
   function* root(): Gen<void> {
     try {
-      yield* body(makeRoot());
+      yield* body(makeRoot(machine));
       finished = true;
     } catch (e) {
       thrown = e;
@@ -99,7 +101,7 @@ export function runRoot(
   return { machine, console: r.console, kernelLog };
 }
 
-function makeRoot(): Root {
+function makeRoot(machine: Machine): Root {
   const t = L.currentThread();
   const arch = t.arch.name;
   const bi = L.seL4_GetBootInfo();
@@ -109,6 +111,7 @@ function makeRoot(): Root {
   let threads = 0;
   const VS = L.seL4_CapInitThreadVSpace;
   const r: Root = {
+    machine,
     arch,
     bi,
     g,
