@@ -8,8 +8,9 @@ import type { Figure } from './figure.js';
 import { fmt } from './figure.js';
 import { halFigures } from './figures/hal.js';
 import { objectFigures } from './figures/object.js';
+import { vspaceFigures } from './figures/vspace.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...vspaceFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

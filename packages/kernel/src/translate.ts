@@ -28,7 +28,7 @@
 import { TrapKind } from '@tsel4/hal';
 import { CapType, PageEntry, PagingObject, type Tcb, TCB_VTABLE, VMKernelOnly, VMReadWrite } from '@tsel4/object';
 import type { Kernel } from './kernel.js';
-import { indexAt } from './vspace.js';
+import { indexAt, POW2 } from './vspace.js';
 
 /** What an access does (a load, a store, or an instruction fetch). */
 export const Access = { Read: 0, Write: 1, Fetch: 2 } as const;
@@ -55,9 +55,9 @@ export function currentVSpaceRoot(k: Kernel, t: Tcb): PagingObject | null {
   if (cap.type !== CapType.PageTable || cap.b === 0 || k.vspace === undefined) return null;
   const asid = cap.a;
   const low = k.vspace.seL4_ASIDPoolIndexBits;
-  const pool = k.asidTable[Math.floor(asid / 2 ** low)];
+  const pool = k.asidTable[asid >>> low];
   if (pool === undefined || pool === null) return null;
-  return pool.entries[asid & (2 ** low - 1)] === cap.obj ? (cap.obj as PagingObject) : null;
+  return pool.entries[asid & (POW2[low]! - 1)] === cap.obj ? (cap.obj as PagingObject) : null;
 }
 
 /**
@@ -80,7 +80,7 @@ export function translateUser(k: Kernel, t: Tcb, vaddr: number, access: Access, 
     }
     entry = e;
     if (entry !== null && entry.rights !== VMKernelOnly && (!write || entry.rights === VMReadWrite)) {
-      const size = 2 ** entry.sizeBits;
+      const size = POW2[entry.sizeBits]!;
       out.paddr = entry.paddr + (vaddr % size);
       out.writable = entry.rights === VMReadWrite;
       out.vpage = vaddr - (vaddr % 4096);
