@@ -6,11 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import type { Figure } from './figure.js';
 import { fmt } from './figure.js';
+import { fuzzFigures } from './figures/fuzz.js';
 import { halFigures } from './figures/hal.js';
+import { ipcFigures } from './figures/ipc.js';
 import { objectFigures } from './figures/object.js';
 import { vspaceFigures } from './figures/vspace.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...vspaceFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

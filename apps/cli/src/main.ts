@@ -1,22 +1,16 @@
 /*
- * The tsel4 command line. For now it prints the default board and its ABI; running programs
- * arrives with the kernel.
+ * The tsel4 process: registers the module hook that lets a user's own file outside this
+ * repository import @tsel4/*, then runs the command line (cli.ts) on the process's streams.
  */
-import { BoardConfigError, createBoard } from '@tsel4/hal';
-import { boardSummary } from './summary.js';
+import { register } from 'node:module';
+import { main } from './cli.js';
 
-export function main(argv: readonly string[]): number {
-  const board = argv.includes('--board') ? argv[argv.indexOf('--board') + 1] : undefined;
-  try {
-    console.log(boardSummary(createBoard(board)));
-    return 0;
-  } catch (e) {
-    if (e instanceof BoardConfigError) {
-      console.error(`tsel4: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-}
+register('./resolve-hooks.mjs', import.meta.url, { data: { parentURL: import.meta.url, repoURL: new URL('../../../', import.meta.url).href } });
 
-process.exitCode = main(process.argv.slice(2));
+// a program started from `npm start` runs in the repository root; INIT_CWD is where the user was
+const cwd = process.env['INIT_CWD'] ?? process.cwd();
+process.exitCode = await main(
+  process.argv.slice(2),
+  { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+  cwd,
+);

@@ -226,6 +226,11 @@ export class Cpu {
     this.trapEntry = entry;
   }
 
+  /** The installed trap handler (so a debugger or test can wrap it). */
+  get installedTrapEntry(): TrapEntry | null {
+    return this.trapEntry;
+  }
+
   /** A fresh register context for a thread on this CPU. */
   newContext(): ThreadContext {
     return new ThreadContext(this.arch);

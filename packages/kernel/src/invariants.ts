@@ -110,6 +110,13 @@ export function checkInvariants(k: Kernel): string[] {
   for (let d = 0; d < k.config.numDomains; d++) {
     for (let p = 0; p < np; p++) {
       const idx = d * np + p;
+      const bit = ((k.l2Bitmap[d * L2_WORDS + (p >>> 5)]! >>> (p & 31)) & 1) === 1;
+      if (k.queueHead[idx] === null) {
+        // the common case, checked without building anything
+        if (k.queueTail[idx] !== null) bad.push(`ready[${d},${p}]: tail is not the last thread`);
+        if (bit) bad.push(`ready[${d},${p}]: bitmap says true with 0 threads`);
+        continue;
+      }
       // ready queues link through schedNext/schedPrev, not the endpoint links
       const list: Tcb[] = [];
       let prev: Tcb | null = null;
@@ -120,7 +127,6 @@ export function checkInvariants(k: Kernel): string[] {
         if (list.length > 100000) break;
       }
       if (k.queueTail[idx] !== prev) bad.push(`ready[${d},${p}]: tail is not the last thread`);
-      const bit = ((k.l2Bitmap[d * L2_WORDS + (p >>> 5)]! >>> (p & 31)) & 1) === 1;
       if (bit !== list.length > 0) bad.push(`ready[${d},${p}]: bitmap says ${bit} with ${list.length} threads`);
       for (const t of list) {
         queued.add(t);

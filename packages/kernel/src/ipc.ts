@@ -194,6 +194,7 @@ export function doIPCTransfer(
   } else {
     doFaultTransfer(k, badgeLo, badgeHi, sender, receiver, recvBuf);
   }
+  if (k.tracer !== null) k.tracer.ipcTransfer(sender, receiver, ep, badgeLo, badgeHi);
 }
 
 /** The reply cap naming `caller` (one shared immutable object per thread and grant right). */

@@ -10,7 +10,17 @@
 
 import type { Arch, Board, PhysicalMemory } from '@tsel4/hal';
 import { type VSpaceGeometry, vspaceGeometry } from '@tsel4/libsel4';
-import { type AsidPool, Cte, type Fault, type KernelHooks, type LookupFault, ObjectSpace, type Tcb } from '@tsel4/object';
+import {
+  type AsidPool,
+  Cte,
+  type Endpoint,
+  type Fault,
+  type KernelHooks,
+  type LookupFault,
+  type Notification,
+  ObjectSpace,
+  type Tcb,
+} from '@tsel4/object';
 import type { KernelConfig } from './config.js';
 import { IRQState } from './irqstate.js';
 
@@ -36,7 +46,25 @@ export interface KernelCounters {
   faults: number;
   doubleFaults: number;
   interrupts: number;
+  /** Long-running operations (revoke, delete, retype) interrupted at a preemption point. */
   preemptions: number;
+  /** Timeslices that ran out on a timer tick (the thread went to the tail of its level). */
+  timesliceExpiries: number;
+}
+
+/**
+ * Watches IPC for traces (seL4 has no counterpart; off unless a machine installs one). The kernel
+ * calls it after each message transfer and each signal that wakes a thread; it must not change
+ * kernel state.
+ */
+export interface KernelTracer {
+  /**
+   * A message went from `sender` to `receiver`: through `ep` with the sender cap's badge, or a
+   * reply (`ep` null). A fault message when the sender has a pending fault.
+   */
+  ipcTransfer(sender: Tcb, receiver: Tcb, ep: Endpoint | null, badgeLo: number, badgeHi: number): void;
+  /** A signal on `ntfn` with the given badge woke `receiver`. */
+  signal(receiver: Tcb, ntfn: Notification, badgeLo: number, badgeHi: number): void;
 }
 
 /** Receives kernel log lines (seL4's userError and debug prints, off the user console). */
@@ -107,9 +135,11 @@ export class Kernel {
   /** The root CNode's slot holding the root CNode cap (for reachability in checks). */
   rootCNodeSlot: Cte | null = null;
 
-  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0 };
+  readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0, timesliceExpiries: 0 };
   /** Where seL4's debug messages go (userError, double faults); null drops them. */
   log: KernelLog | null = null;
+  /** Watches IPC for a trace; null (the default) costs one check per transfer. */
+  tracer: KernelTracer | null = null;
   /** Called when a TCB is created (the machine attaches a program runner to its context). */
   onTcbCreated: ((tcb: Tcb) => void) | null = null;
 

@@ -155,7 +155,9 @@ export function chooseThread(k: Kernel): void {
 /** seL4's nextDomain. */
 function nextDomain(k: Kernel): void {
   k.domScheduleIdx++;
-  if (k.domScheduleIdx >= k.domainSchedule.length) k.domScheduleIdx = k.domScheduleStart;
+  // an entry of duration 0 (or past the configured ones) is an end marker: wrap to the start
+  const next = k.domainSchedule[k.domScheduleIdx];
+  if (next === undefined || next.length === 0) k.domScheduleIdx = k.domScheduleStart;
   k.workUnitsCompleted = 0;
   const e = k.domainSchedule[k.domScheduleIdx]!;
   k.curDomain = e.domain;
@@ -224,6 +226,7 @@ export function timerTick(k: Kernel): void {
       cur.timeSlice--;
     } else {
       cur.timeSlice = k.config.timeSlice;
+      k.counters.timesliceExpiries++;
       tcbSchedAppend(k, cur);
       rescheduleRequired(k);
     }

@@ -26,6 +26,7 @@ export function sendSignal(k: Kernel, ntfn: Notification, badgeLo: number, badge
         cancelIPC(k, tcb);
         setThreadState(k, tcb, ThreadState.Running);
         setReg(tcb, k.arch.syscall.badgeReg, badgeLo, badgeHi);
+        if (k.tracer !== null) k.tracer.signal(tcb, ntfn, badgeLo, badgeHi);
         possibleSwitchTo(k, tcb);
       } else {
         // no bound thread, or it is not waiting in a receive (e.g. in the middle of a Call)
@@ -39,6 +40,7 @@ export function sendSignal(k: Kernel, ntfn: Notification, badgeLo: number, badge
       if (ntfn.head === null) ntfn.state = NtfnState.Idle;
       setThreadState(k, dest, ThreadState.Running);
       setReg(dest, k.arch.syscall.badgeReg, badgeLo, badgeHi);
+      if (k.tracer !== null) k.tracer.signal(dest, ntfn, badgeLo, badgeHi);
       possibleSwitchTo(k, dest);
       return;
     }

@@ -21,8 +21,12 @@ export function capDataGuardHi(wordBits: 32 | 64, hi: number): number {
   return wordBits === 64 ? hi >>> 6 : 0;
 }
 
-/** seL4_CNode_CapData_new as a word (bigint); fields are masked to their widths. */
-export function seL4_CNode_CapData_new(wordBits: 32 | 64, guard: number | bigint, guardSize: number): bigint {
+/**
+ * The cap data word seL4_CNode_CapData_new(guard, guardSize) makes on a `wordBits` machine, as a
+ * bigint; fields are masked to their widths. (The user API's seL4_CNode_CapData_new takes the
+ * running thread's word size.)
+ */
+export function cnodeCapDataWord(wordBits: 32 | 64, guard: number | bigint, guardSize: number): bigint {
   const g = BigInt(guard);
   if (wordBits === 64) {
     return (BigInt.asUintN(58, g) << 6n) | BigInt(guardSize & 0x3f);

@@ -77,12 +77,12 @@ describe('seL4_CapRights (digest 1.6)', () => {
 
 describe('seL4_CNode_CapData (digest 1.7)', () => {
   it('64-bit: guardSize in bits 0-5, guard in 6-63', () => {
-    expect(L.seL4_CNode_CapData_new(64, 0, 52)).toBe(52n);
-    expect(L.seL4_CNode_CapData_new(64, 1, 0)).toBe(64n);
+    expect(L.cnodeCapDataWord(64, 0, 52)).toBe(52n);
+    expect(L.cnodeCapDataWord(64, 1, 0)).toBe(64n);
   });
   it('32-bit: guardSize in bits 3-7, guard in 8-25', () => {
-    expect(L.seL4_CNode_CapData_new(32, 0, 20)).toBe(20n << 3n);
-    expect(L.seL4_CNode_CapData_new(32, 0x3ffff, 0)).toBe(0x3ffffn << 8n);
+    expect(L.cnodeCapDataWord(32, 0, 20)).toBe(20n << 3n);
+    expect(L.cnodeCapDataWord(32, 0x3ffff, 0)).toBe(0x3ffffn << 8n);
   });
   for (const wordBits of [32, 64] as const) {
     const gBits = wordBits === 64 ? 58 : 18;
@@ -90,7 +90,7 @@ describe('seL4_CNode_CapData (digest 1.7)', () => {
     it(`round-trips and masks overflow (${wordBits}-bit)`, () => {
       fc.assert(
         fc.property(u(64), fc.nat(200), (guard, size) => {
-          const w = L.seL4_CNode_CapData_new(wordBits, guard, size);
+          const w = L.cnodeCapDataWord(wordBits, guard, size);
           const d = L.decodeCNodeCapData(wordBits, w);
           expect(d.guard).toBe(mask(guard, gBits));
           expect(d.guardSize).toBe(size & ((1 << sBits) - 1));

@@ -159,14 +159,27 @@ export function checkMdb(slots: readonly Cte[]): string[] {
     for (let d = u.mdbNext; d !== null && isMDBParentOf(u, d); d = d.mdbNext) ds.add(d);
     descendantsOf.set(u, ds);
   }
+  // caps to physical memory sorted by address, so each untyped looks only at what lies inside it
+  const phys = live
+    .filter((c) => capIsPhysical(c.cap))
+    .map((c) => {
+      const p = capPtr(c.cap);
+      return { c, p, end: p + 2 ** capSizeBits(c.cap) };
+    })
+    .sort((a, b) => a.p - b.p);
   for (const [u, ds] of descendantsOf) {
     const base = u.cap.untypedBase;
     const top = base + 2 ** u.cap.blockSize;
-    for (const c of live) {
-      if (c === u || !capIsPhysical(c.cap)) continue;
-      const p = capPtr(c.cap);
-      const end = p + 2 ** capSizeBits(c.cap);
-      if (p < base || end > top) continue;
+    let lo = 0;
+    let hi = phys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (phys[mid]!.p < base) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < phys.length && phys[i]!.p < top; i++) {
+      const { c, p, end } = phys[i]!;
+      if (c === u || end > top) continue;
       if (c.cap.type === CapType.Untyped && p === base && end === top) {
         // two caps to the same region: one must be a copy of the other
         if (!ds.has(c) && !descendantsOf.get(c)!.has(u)) bad.push(`${slotName(c)} and ${slotName(u)}: same region, unrelated`);

@@ -1,5 +1,5 @@
 // Digest 5.1: address resolution, with the lookup-failure words seL4 reports.
-import { seL4_CNode_CapData_new, seL4_CapTableObject, seL4_DepthMismatch, seL4_EndpointObject, seL4_GuardMismatch, seL4_InvalidRoot } from '@tsel4/libsel4';
+import { cnodeCapDataWord, seL4_CapTableObject, seL4_DepthMismatch, seL4_EndpointObject, seL4_GuardMismatch, seL4_InvalidRoot } from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
 import { CapType, LookupResult, lookupSlotForCNodeOp, NULL_CAP, resolveAddressBits, SyscallError } from '../src/index.js';
 import { world } from './fixture.js';
@@ -48,7 +48,7 @@ describe('resolveAddressBits (root CNode: radix 12, guard 0 of 52 bits)', () => 
     const w = world();
     // a 2^4-slot CNode in slot 20, minted into slot 21 with guard 0 of 8 bits
     expect(retype(w, seL4_CapTableObject, 4, 20)).toBeNull();
-    const data = seL4_CNode_CapData_new(64, 0, 8);
+    const data = cnodeCapDataWord(64, 0, 8);
     expect(copy(w, 'Mint', 21, 20, 0xf, Number(data))).toBeNull();
     expect(w.slot(21).cap.guardSize).toBe(8);
     expect(retype(w, seL4_EndpointObject, 0, 22)).toBeNull();
@@ -58,7 +58,7 @@ describe('resolveAddressBits (root CNode: radix 12, guard 0 of 52 bits)', () => 
     expect(inner.cap).toBe(NULL_CAP);
     // Root: 12 bits of guard? No: root guard is 52 bits of 0, then 12 bits index. A two-level
     // cptr must use a root with a smaller guard: mint the root with guard 0 of 40 bits.
-    const rootData = seL4_CNode_CapData_new(64, 0, 40);
+    const rootData = cnodeCapDataWord(64, 0, 40);
     expect(copy(w, 'Mint', 23, 2, 0xf, Number(rootData))).toBeNull();
     const root40 = w.slot(23).cap;
     expect(root40.guardSize).toBe(40);

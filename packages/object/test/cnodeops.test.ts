@@ -1,5 +1,5 @@
 // Digest 5.2-5.6: CNode methods, their errors in seL4's order, badges and the derivation tree.
-import { seL4_CNode_CapData_new, seL4_CapTableObject, seL4_EndpointObject, seL4_NotificationObject, seL4_TCBObject } from '@tsel4/libsel4';
+import { cnodeCapDataWord, seL4_CapTableObject, seL4_EndpointObject, seL4_NotificationObject, seL4_TCBObject } from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
 import {
   CapType,
@@ -131,14 +131,14 @@ describe('Mint and badges (digest 5.4, appendix A 4-5)', () => {
 
   it('minting a CNode cap rewrites its guard from the data; data 0 strips it', () => {
     const w = world();
-    expect(copy(w, 'Mint', 21, 2, 0xf, Number(seL4_CNode_CapData_new(64, 5, 52)))).toBeNull();
+    expect(copy(w, 'Mint', 21, 2, 0xf, Number(cnodeCapDataWord(64, 5, 52)))).toBeNull();
     expect([w.slot(21).cap.guardLo, w.slot(21).cap.guardSize]).toEqual([5, 52]);
     expect(copy(w, 'Mint', 22, 2, 0xf, 0)).toBeNull();
     expect(w.slot(22).cap.guardSize).toBe(0);
     // guard size + radix above the word size: null cap, IllegalOperation
-    expect(err(copy(w, 'Mint', 23, 2, 0xf, Number(seL4_CNode_CapData_new(64, 0, 53))))).toBe('seL4_IllegalOperation');
+    expect(err(copy(w, 'Mint', 23, 2, 0xf, Number(cnodeCapDataWord(64, 0, 53))))).toBe('seL4_IllegalOperation');
     // the guard is masked to its size
-    expect(copy(w, 'Mutate', 24, 21, 0, Number(seL4_CNode_CapData_new(64, 0xff, 4)))).toBeNull();
+    expect(copy(w, 'Mutate', 24, 21, 0, Number(cnodeCapDataWord(64, 0xff, 4)))).toBeNull();
     expect([w.slot(24).cap.guardLo, w.slot(24).cap.guardSize]).toEqual([0xf, 4]);
   });
 });

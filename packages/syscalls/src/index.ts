@@ -7,3 +7,5 @@ export * from './decode/index.js';
 export * from './entry.js';
 export * from './fastpath.js';
 export * from './machine.js';
+export * from './trace.js';
+export * from './chrometrace.js';

@@ -38,6 +38,7 @@ import type { Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
 import { labelsOf, type Labels } from './invocation.js';
+import type { Tracer } from './trace.js';
 
 /** Simulated cycles charged for each kind of event (roughly a 3.4 GHz Skylake's seL4 costs). */
 export interface CostModel {
@@ -57,6 +58,8 @@ export const DEFAULT_COSTS: CostModel = { userStep: 100, fastpath: 350, slowpath
 export interface MachineOptions {
   readonly board?: BoardName;
   readonly ramBytes?: number;
+  /** The timer period in simulated cycles (default: the board's tick, 2 ms of its clock). */
+  readonly tickCycles?: number;
   /** seL4's KernelFastpath (default on). */
   readonly fastpath?: boolean;
   readonly kernel?: Partial<KernelConfig>;
@@ -69,6 +72,8 @@ export interface MachineOptions {
   /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
   readonly onKernelLog?: (line: string) => void;
   readonly costs?: CostModel;
+  /** Records every kernel entry and IPC transfer (trace.ts); without one nothing is recorded. */
+  readonly tracer?: Tracer;
 }
 
 /** Limits for one run. */
@@ -89,7 +94,10 @@ export interface MachineStats {
   readonly faults: number;
   readonly doubleFaults: number;
   readonly interrupts: number;
+  /** Long-running kernel operations (revoke, delete, retype) interrupted at a preemption point. */
   readonly preemptions: number;
+  /** Timeslices that ran out on a timer tick. */
+  readonly timesliceExpiries: number;
   readonly cycles: number;
   /** Returns to user code. */
   readonly steps: number;
@@ -123,6 +131,8 @@ export class Machine implements EntryContext {
   readonly fastpathEnabled: boolean;
   readonly costs: CostModel;
   readonly seed: number;
+  /** The tracer recording this machine's run, or null. */
+  readonly tracer: Tracer | null;
   private bootInfoCache: seL4_BootInfo | null = null;
   private readonly env: UserEnvironment;
   private readonly ctxToTcb = new Map<ThreadContext, Tcb>();
@@ -148,7 +158,10 @@ export class Machine implements EntryContext {
   private readonly is64: boolean;
 
   constructor(root: ThreadFunction, opts: MachineOptions = {}) {
-    this.board = createBoard(opts.board ?? 'pc99', opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes });
+    this.board = createBoard(opts.board ?? 'pc99', {
+      ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
+      ...(opts.tickCycles === undefined ? {} : { tickCycles: opts.tickCycles }),
+    });
     this.k = createKernel(this.board, opts.kernel);
     this.L = labelsOf(this.board.arch.name);
     this.fastpathEnabled = opts.fastpath ?? true;
@@ -177,13 +190,25 @@ export class Machine implements EntryContext {
     this.infoIdx = 2 * a.syscall.infoReg;
     this.trapBytes = a.syscall.trapInsnBytes;
     this.is64 = a.wordBits === 64;
-    this.board.cpu.installTrapEntry((kind) => this.trap(kind));
+    this.tracer = opts.tracer ?? null;
+    const tr = this.tracer;
+    if (tr === null) this.board.cpu.installTrapEntry((kind) => this.trap(kind));
+    else {
+      // tracing wraps the trap entry, so the untraced path has no check at all
+      this.k.tracer = tr;
+      this.board.cpu.installTrapEntry((kind) => {
+        tr.enter(kind);
+        this.trap(kind);
+        tr.exit();
+      });
+    }
     const entry = this.code.addressOf(root);
     this.boot = bootKernel(this.k, { entry });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
     const seedReg = this.board.arch.argRegs[1];
     if (seedReg !== undefined) this.boot.rootTcb.ctx.set(seedReg, this.seed >>> 0, 0);
+    if (tr !== null) tr.attach(this);
   }
 
   /** The TCB whose registers are `ctx`. */
@@ -277,10 +302,18 @@ export class Machine implements EntryContext {
   }
 
   private interrupt(): void {
+    const tr = this.tracer;
+    if (tr !== null) tr.enterInterrupt(this.board.irq.active());
     if (this.check) this.lastEntry = 'an interrupt';
     handleInterruptEntry(this);
     this.board.cpu.advance(this.costs.interrupt);
+    if (tr !== null) tr.exit();
     this.verify();
+  }
+
+  /** Calls and ReplyRecvs the fastpath has handled so far. */
+  get fastpathHits(): number {
+    return this.fpCallHit + this.fpRRHit;
   }
 
   private verify(): void {
@@ -347,6 +380,7 @@ export class Machine implements EntryContext {
       doubleFaults: c.doubleFaults,
       interrupts: c.interrupts,
       preemptions: c.preemptions,
+      timesliceExpiries: c.timesliceExpiries,
       cycles: this.board.cpu.cycles,
       steps: this.steps,
     };

@@ -43,8 +43,15 @@ function* root() {
 
 describe('smoke', () => {
   it('runs a root task with a server thread', () => {
-    const r = runMachine(root as L.ThreadFunction, { checkInvariants: true, onKernelLog: (l) => console.log('K:', l) });
-    console.log(r.console, JSON.stringify(r.stats));
+    const log: string[] = [];
+    const r = runMachine(root as L.ThreadFunction, { checkInvariants: true, onKernelLog: (l) => log.push(l) });
     expect(r.console).toBe('call 1 -> label 9 mr0 2\ncall 2 -> label 9 mr0 4\ncall 3 -> label 9 mr0 6\n');
+    // the root returns from its entry function: a VM fault at 0 with no handler (a double fault)
+    expect(r.reason).toBe('idle');
+    expect(r.stats.doubleFaults).toBe(1);
+    expect(log.join('\n')).toMatch(/vm fault on data at address 0x0/);
+    // the server's ReplyRecv always takes the fastpath; the root's Calls do once the server waits
+    expect(r.stats.fastpath.replyRecv).toEqual({ hits: 3, misses: 0 });
+    expect(r.stats.fastpath.call.hits).toBeGreaterThan(0);
   });
 });

@@ -107,7 +107,7 @@ function scenario(board: (typeof BOARDS)[number][0], kind: Kind, badged: boolean
     } else {
       // faulter: its own CSpace (fault endpoint at 1, itself at 2) and VSpace
       const fcn = yield* r.make(L.seL4_CapTableObject, 4);
-      const guard = L.seL4_CNode_CapData_new(64, 0, 60);
+      const guard = L.seL4_CNode_CapData_new(0, 60).words[0];
       yield* copyTo(fcn, 1, faultEp);
       faulterTcb = yield* r.spawn(faulter, [], {
         prio: 200,

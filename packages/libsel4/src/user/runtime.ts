@@ -19,11 +19,17 @@ import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber
 import type { seL4_BootInfo } from '../bootinfo.js';
 import type { MemoryAccess, UserVM } from './memory.js';
 
-/** Value a stub's trap yields to the CPU. */
-export const TRAP: unique symbol = Symbol('seL4 trap');
+declare const trapBrand: unique symbol;
+/**
+ * The type of the one value a thread yields (through a syscall stub) to trap into the kernel. A
+ * branded symbol rather than a `unique symbol` so that generator types inferred for function
+ * expressions (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
+ */
+export type TrapToken = symbol & { readonly [trapBrand]: true };
+/** Value a stub's trap yields to the CPU; nothing else may be yielded by a thread. */
+export const TRAP: TrapToken = Symbol('seL4 trap') as TrapToken;
 /** Value a load or store that faulted yields to the CPU (memory.ts); nothing else may be yielded. */
-export const MEMORY_TRAP: unique symbol = Symbol('memory fault');
-export type TrapToken = typeof TRAP | typeof MEMORY_TRAP;
+export const MEMORY_TRAP: TrapToken = Symbol('memory fault') as TrapToken;
 
 /** A syscall as `yield*` sees it: it yields traps and returns R. */
 export type Syscall<R> = Iterable<TrapToken, R, unknown>;

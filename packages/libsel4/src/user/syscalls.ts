@@ -14,6 +14,7 @@
 
 import { wordHi, wordLo, wordToBigInt, wordToNumber, type WordInput } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
+import { cnodeCapDataWord } from '../cnodecapdata.js';
 import { IPCBUF_CAPS_OR_BADGES, IPCBUF_RECEIVE_CNODE, IPCBUF_RECEIVE_DEPTH, IPCBUF_RECEIVE_INDEX, IPCBUF_USER_DATA } from '../ipcbuffer.js';
 import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
 import {
@@ -216,6 +217,21 @@ export function seL4_MessageInfo_new(label: number | bigint, capsUnwrapped: numb
   return makeInfo(maskLabel(wordBitsNow(), label), capsUnwrapped, extraCaps, length);
 }
 
+/** libsel4's seL4_CNode_CapData_t: one word, read as `.words[0]` as in C. */
+export interface seL4_CNode_CapData_t {
+  readonly words: readonly [seL4_Word];
+}
+
+/**
+ * seL4_CNode_CapData_new(guard, guardSize): the data word for Mint/Mutate/Rotate/SetSpace/Configure
+ * on a CNode cap, laid out for the running thread's word size (64 bits outside a thread). As in C,
+ * pass `.words[0]`. The word is a number when exact, else a bigint.
+ */
+export function seL4_CNode_CapData_new(guard: seL4_Word, guardSize: number): seL4_CNode_CapData_t {
+  const w = cnodeCapDataWord(wordBitsNow(), typeof guard === 'bigint' ? guard : BigInt(guard), guardSize);
+  return { words: [w <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(w) : w] };
+}
+
 function fields(info: seL4_MessageInfo_t): [lo: number, hi: number] {
   const v = infoLoHi(info);
   return typeof v === 'number' ? [v, 0] : v;
@@ -333,6 +349,16 @@ export function seL4_Wait(src: seL4_CPtr, sender: WordOut | null = null): Syscal
 /** seL4_Poll (classic: seL4_NBRecv). */
 export function seL4_Poll(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
   return seL4_NBRecv(src, sender);
+}
+
+/**
+ * A syscall instruction with `sysno` in the syscall register and every other register as it is
+ * (tsel4's stand-in for inline assembly; C programs would write `syscall` themselves). A number
+ * seL4 does not know becomes the UnknownSyscall fault, as on the real kernel.
+ */
+export function tsel4_rawSyscall(sysno: number): Syscall<void> {
+  if (!Number.isInteger(sysno) || sysno < -0x80000000 || sysno > 0x7fffffff) throw new RangeError(`syscall number ${sysno} is not a 32-bit integer`);
+  return arm(currentThread(), sysno, Finish.None);
 }
 
 /** seL4_DebugPutChar: one character on the kernel's debug console. */

@@ -35,9 +35,11 @@ export function decodeDomainInvocation(inv: Invocation): OpResult {
       const index = inv.arg(0);
       const domain = inv.arg(1);
       const duration = timeWords === 1 ? inv.arg(2) : inv.arg(2) + inv.arg(3) * 4294967296;
+      // the high 32 bits of the 64-bit duration, exact (duration itself may round as a double)
+      const durationHi = timeWords === 1 ? inv.hi(2) : inv.lo(3);
       if (index >= DOMAIN_SCHEDULE_LENGTH - 1) return SyscallError.rangeError(0, DOMAIN_SCHEDULE_LENGTH - 2);
       if (domain >= numDomains) return SyscallError.rangeError(0, numDomains - 1);
-      if (duration >= 2 ** 56) return SyscallError.invalidArgument(2);
+      if (durationHi >= 0x100_0000) return SyscallError.invalidArgument(2); // > DSCHED_MAX_DURATION (2^56 - 1)
       if (duration === 0 && domain !== 0) return SyscallError.invalidArgument(1);
       if (index === k.domScheduleStart && duration === 0) return SyscallError.invalidArgument(2);
       return performing(inv, () => {
