@@ -157,3 +157,51 @@ describe.each(BOARDS)('random map/unmap/delete/revoke on %s (%s)', (board) => {
     );
   });
 });
+
+/** Arguments worth trying: aligned and not, inside user space and beyond, small and word-sized. */
+const WORDS = [0, 1, 8, 0x800, 0x1000, 0x1000_0000, 0x1020_0000, 0x4000_0000, 0x80_0000_0000, 0x7fff_ffff_f000, 0x3f_ffff_f000, 2 ** 47, 2 ** 53 - 1];
+const wordArb = fc.oneof(fc.constantFrom(...WORDS), fc.nat(), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }));
+
+interface Invoke {
+  cap: number;
+  label: number;
+  words: (number | bigint)[];
+  extras: number[];
+  length: number;
+}
+
+describe.each(BOARDS)('random address-space invocations on %s (%s)', (board, arch) => {
+  it('always answer with an seL4_Error, never break an invariant', () => {
+    const labels = L.ARCH_METHODS[arch].map((m) => L.invocationLabel(arch, m.label));
+    const invokeArb: fc.Arbitrary<Invoke> = fc.record({
+      cap: fc.nat({ max: 11 }),
+      label: fc.oneof(fc.constantFrom(...labels), fc.nat({ max: 80 })),
+      words: fc.array(wordArb, { maxLength: 6 }),
+      extras: fc.array(fc.nat({ max: 11 }), { maxLength: 3 }),
+      length: fc.nat({ max: 6 }),
+    });
+    fc.assert(
+      fc.property(fc.array(invokeArb, { minLength: 1, maxLength: 30 }), (calls) => {
+        runRoot(board, function* (r) {
+          // a pool of caps: frames (4 KiB, large), tables of every level, VSpace roots (assigned and
+          // not), the ASID control and pool caps, an untyped, a notification (a Call on it only
+          // signals), an empty slot
+          const caps: number[] = [];
+          caps.push(yield* r.frame(), yield* r.frame(), yield* r.frame(21));
+          for (let l = 1; l < Math.min(4, r.g.levels.length); l++) caps.push(yield* r.make(r.o.tableType(l)));
+          caps.push(yield* r.newVSpace(), yield* r.make(r.o.vspaceType), L.seL4_CapInitThreadVSpace);
+          caps.push(L.seL4_CapASIDControl, L.seL4_CapInitThreadASIDPool, yield* r.make(L.seL4_UntypedObject, 12));
+          caps.push(yield* r.make(L.seL4_NotificationObject), r.slot());
+          for (const c of calls) {
+            const words = c.words.slice(0, c.length);
+            const extras = c.extras.map((i) => caps[i % caps.length]!);
+            const e = yield* L.invoke(caps[c.cap % caps.length]!, c.label, extras, words);
+            expect(e).toBeGreaterThanOrEqual(0);
+            expect(e).toBeLessThanOrEqual(L.seL4_NotEnoughMemory);
+          }
+        });
+      }),
+      { numRuns: board === 'pc99' ? 60 : 25 },
+    );
+  });
+});
