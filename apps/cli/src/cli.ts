@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { BOARD_NAMES, BOARDS, BoardConfigError, createBoard } from '@tsel4/hal';
 import { DEFAULT_MAX_STEPS, parseRunArgs, UsageError } from './args.js';
 import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
+import { cSources, runCFiles } from './runc.js';
 import { type Output, runProgram } from './run.js';
 import { boardSummary } from './summary.js';
 
@@ -18,6 +19,8 @@ export const HELP = `tsel4 ${VERSION}: seL4's objects, capabilities and IPC in T
 usage:
   tsel4 run [APP|FILE] [options]  run an app from apps/ (default: ${DEFAULT_APP}), or your own .ts/.js
                                   file whose default export is a root task (a generator function)
+  tsel4 run FILE.c... [options]   compile C files written for libsel4 (int main(void)) and run them
+                                  as the root task through the native C bridge (pc99 only)
   tsel4 list                      the apps and boards
   tsel4 board [BOARD]             a board and the ABI it runs
   tsel4 --help | --version
@@ -56,6 +59,12 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
     }
     switch (cmd) {
       case 'run': {
+        const cFiles = cSources(rest);
+        if (cFiles.length > 0) {
+          const opts = parseRunArgs(rest.filter((a) => !cFiles.includes(a)));
+          const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
+          return runCFiles(cFiles, { ...opts, trace }, io, cwd);
+        }
         const opts = parseRunArgs(rest);
         const prog = findProgram(opts.target ?? DEFAULT_APP, cwd);
         let trace = opts.trace;

@@ -10,7 +10,7 @@
 
 import { type Arch, type ArchName, ARCHS } from './arch.js';
 import { Cpu, DebugConsole, InterruptController } from './cpu.js';
-import { type MemoryRegion, type MemoryState, PAGE_SIZE, PhysicalMemory } from './memory.js';
+import { type MemoryBacking, type MemoryRegion, type MemoryState, PAGE_SIZE, PhysicalMemory } from './memory.js';
 
 /** The names of the boards tsel4 has. */
 export type BoardName = 'pc99' | 'qemu-arm-virt' | 'qemu-riscv-virt';
@@ -113,6 +113,8 @@ export interface BoardOptions {
   readonly ramBytes?: number;
   /** Override the timer period in cycles (default: tickMs at the board's clock). */
   readonly tickCycles?: number;
+  /** Where RAM lives, when not in the JS heap (the native C bridge's backing). */
+  readonly backing?: MemoryBacking;
 }
 
 /** A board's whole state, for snapshots. */
@@ -149,11 +151,12 @@ export class Board {
     readonly spec: BoardSpec,
     readonly ramBytes: number,
     tickCycles: number,
+    backing: MemoryBacking | null = null,
   ) {
     this.arch = ARCHS[spec.arch];
     this.ram = ramRegions(spec, ramBytes);
     this.devices = spec.devices;
-    this.memory = new PhysicalMemory(spec.name, [...this.ram, ...spec.devices]);
+    this.memory = new PhysicalMemory(spec.name, [...this.ram, ...spec.devices], backing);
     this.irq = new InterruptController(spec.maxIrq, spec.timerIrq);
     this.cpu = new Cpu(this.arch, this.irq, tickCycles);
   }
@@ -229,5 +232,5 @@ export function createBoard(name: string = 'pc99', options: BoardOptions = {}): 
   if (!Number.isInteger(tickCycles) || tickCycles < 1) {
     throw new BoardConfigError(`timer period ${tickCycles} cycles is not accepted; give a positive integer`);
   }
-  return new Board(spec, ramBytes, tickCycles);
+  return new Board(spec, ramBytes, tickCycles, options.backing ?? null);
 }

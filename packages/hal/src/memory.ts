@@ -10,6 +10,11 @@
  * The kernel reaches memory through here for frames and IPC buffers. A bad physical address (outside
  * every region, or misaligned for a word access) is a bug in the caller, never a user mistake, and
  * throws a PhysicalAddressError naming the address and the board.
+ *
+ * Optionally a MemoryBacking holds RAM outside the JS heap (the native C bridge gives one, so that C
+ * code addresses the same bytes): each 4 KiB page is then a view into the backing's 4 MiB chunks
+ * instead of its own typed array, and zeroing whole pages hands them back to the backing. Without a
+ * backing, nothing changes: pages are plain typed arrays.
  */
 
 export const PAGE_BITS = 12;
@@ -41,12 +46,45 @@ export class PhysicalAddressError extends Error {
   }
 }
 
+/**
+ * Memory outside the JS heap that holds some regions' bytes. Memory handed out must read as zeros
+ * until written.
+ */
+export interface MemoryBacking {
+  /** True when this backing holds `region` (asked once, when the memory is built). */
+  backs(region: MemoryRegion): boolean;
+  /** The bytes `[offset, offset + length)` of `region` (a whole 4 MiB directory or the region's tail). */
+  chunk(region: MemoryRegion, offset: number, length: number): ArrayBuffer;
+  /** Make the whole pages `[offset, offset + length)` of `region` read as zeros again. */
+  discard(region: MemoryRegion, offset: number, length: number): void;
+}
+
+const CHUNK_BYTES = DIR_SIZE * PAGE_SIZE;
+
 class Region {
   /** Page directories: dirs[d][p] is page (d * 1024 + p) of the region, or undefined (zeros). */
   readonly dirs: (Uint32Array | undefined)[][] = [];
   readonly end: number;
-  constructor(readonly desc: MemoryRegion) {
+  /** With a backing: the backing's chunk behind each directory. */
+  readonly chunks: (ArrayBuffer | undefined)[] = [];
+  constructor(
+    readonly desc: MemoryRegion,
+    readonly backing: MemoryBacking | null,
+  ) {
     this.end = desc.base + desc.size;
+  }
+
+  /** A new page: zeros, in the JS heap or in the backing. */
+  newPage(d: number, p: number): Uint32Array {
+    const b = this.backing;
+    if (b === null) return new Uint32Array(WORDS_PER_PAGE);
+    let chunk = this.chunks[d];
+    if (chunk === undefined) {
+      const offset = d * CHUNK_BYTES;
+      chunk = b.chunk(this.desc, offset, Math.min(CHUNK_BYTES, this.desc.size - offset));
+      this.chunks[d] = chunk;
+    }
+    return new Uint32Array(chunk, p * PAGE_SIZE, WORDS_PER_PAGE);
   }
 }
 
@@ -66,6 +104,8 @@ export class PhysicalMemory {
   constructor(
     readonly boardName: string,
     regions: readonly MemoryRegion[],
+    /** Where RAM lives when not in the JS heap (see MemoryBacking); default: the JS heap. */
+    backing: MemoryBacking | null = null,
   ) {
     if (regions.length === 0) throw new Error(`${boardName}: a board needs at least one region`);
     const sorted = [...regions].sort((a, b) => a.base - b.base);
@@ -79,7 +119,7 @@ export class PhysicalMemory {
         throw new Error(`${boardName}: regions ${r.name} and ${next.name} overlap`);
       }
     }
-    this.regions = sorted.map((r) => new Region(r));
+    this.regions = sorted.map((r) => new Region(r, backing !== null && backing.backs(r) ? backing : null));
     this.last = this.regions[0]!;
   }
 
@@ -140,7 +180,7 @@ export class PhysicalMemory {
     const p = pn & (DIR_SIZE - 1);
     let page = dir[p];
     if (page === undefined) {
-      page = new Uint32Array(WORDS_PER_PAGE);
+      page = r.newPage(d, p);
       dir[p] = page;
       this.touched++;
     }
@@ -149,12 +189,16 @@ export class PhysicalMemory {
     return page;
   }
 
-  /** The page holding `addr` if it was ever written, else undefined (it reads as zeros). */
+  /**
+   * The page holding `addr` if it was ever written, else undefined (it reads as zeros). A backed
+   * page is always returned: code outside JS may have written it.
+   */
   private peekPage(addr: number): Uint32Array | undefined {
     if (Math.floor(addr / PAGE_SIZE) === this.cachePfn) return this.cachePage;
     const r = this.region(addr);
     const pn = Math.floor((addr - r.desc.base) / PAGE_SIZE);
-    return r.dirs[pn >>> DIR_BITS]?.[pn & (DIR_SIZE - 1)];
+    const p = r.dirs[pn >>> DIR_BITS]?.[pn & (DIR_SIZE - 1)];
+    return p === undefined && r.backing !== null ? this.page(addr) : p;
   }
 
   private checkAligned(addr: number, bytes: number): void {
@@ -231,7 +275,7 @@ export class PhysicalMemory {
       const a = addr + done;
       const inPage = Math.min(len - done, PAGE_SIZE - (a & 0xfff));
       const p = this.peekPage(a);
-      if (p !== undefined) out.set(new Uint8Array(p.buffer, a & 0xfff, inPage), done);
+      if (p !== undefined) out.set(new Uint8Array(p.buffer, p.byteOffset + (a & 0xfff), inPage), done);
       done += inPage;
     }
     return out;
@@ -243,7 +287,8 @@ export class PhysicalMemory {
     while (done < data.length) {
       const a = addr + done;
       const inPage = Math.min(data.length - done, PAGE_SIZE - (a & 0xfff));
-      new Uint8Array(this.page(a).buffer, a & 0xfff, inPage).set(data.subarray(done, done + inPage));
+      const p = this.page(a);
+      new Uint8Array(p.buffer, p.byteOffset + (a & 0xfff), inPage).set(data.subarray(done, done + inPage));
       done += inPage;
     }
   }
@@ -262,17 +307,37 @@ export class PhysicalMemory {
       const pn = Math.floor((a - r.desc.base) / PAGE_SIZE);
       const dir = r.dirs[pn >>> DIR_BITS];
       const p = dir?.[pn & (DIR_SIZE - 1)];
-      if (dir !== undefined && p !== undefined) {
+      if (inPage === PAGE_SIZE && r.backing !== null) {
+        // a run of whole backed pages in this region: the backing zeroes them all at once
+        const run = Math.min(Math.floor((len - done) / PAGE_SIZE), (r.end - a) / PAGE_SIZE);
+        r.backing.discard(r.desc, a - r.desc.base, run * PAGE_SIZE);
+        for (let i = 0; i < run; i++) this.forget(r, pn + i);
+        done += run * PAGE_SIZE;
+        continue;
+      }
+      if (r.backing !== null && p === undefined) {
+        // code outside JS may have written a page JS never looked at
+        const q = this.page(a);
+        new Uint8Array(q.buffer, q.byteOffset + off, inPage).fill(0);
+      } else if (dir !== undefined && p !== undefined) {
         if (inPage === PAGE_SIZE) {
-          dir[pn & (DIR_SIZE - 1)] = undefined;
-          this.touched--;
-          if (p === this.cachePage) this.invalidateCache();
+          this.forget(r, pn);
         } else {
-          new Uint8Array(p.buffer, off, inPage).fill(0);
+          new Uint8Array(p.buffer, p.byteOffset + off, inPage).fill(0);
         }
       }
       done += inPage;
     }
+  }
+
+  /** Drop page `pn` of region `r` from the directory (its contents are zero or given back). */
+  private forget(r: Region, pn: number): void {
+    const dir = r.dirs[pn >>> DIR_BITS];
+    const p = dir?.[pn & (DIR_SIZE - 1)];
+    if (dir === undefined || p === undefined) return;
+    dir[pn & (DIR_SIZE - 1)] = undefined;
+    this.touched--;
+    if (p === this.cachePage) this.invalidateCache();
   }
 
   private invalidateCache(): void {
@@ -298,7 +363,10 @@ export class PhysicalMemory {
 
   /** Restore the contents saved by getState (every page not in the state becomes zeros). */
   setState(state: MemoryState): void {
-    for (const r of this.regions) r.dirs.length = 0;
+    for (const r of this.regions) {
+      if (r.backing !== null) r.backing.discard(r.desc, 0, r.desc.size);
+      r.dirs.length = 0;
+    }
     this.touched = 0;
     this.invalidateCache();
     for (const [addr, b64] of state.pages) {

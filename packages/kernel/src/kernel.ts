@@ -10,17 +10,7 @@
 
 import type { Arch, Board, PhysicalMemory } from '@tsel4/hal';
 import { type VSpaceGeometry, vspaceGeometry } from '@tsel4/libsel4';
-import {
-  type AsidPool,
-  Cte,
-  type Endpoint,
-  type Fault,
-  type KernelHooks,
-  type LookupFault,
-  type Notification,
-  ObjectSpace,
-  type Tcb,
-} from '@tsel4/object';
+import { type AsidPool, Cte, type Endpoint, type Fault, type KernelHooks, type LookupFault, type Notification, ObjectSpace, type Tcb } from '@tsel4/object';
 import type { KernelConfig } from './config.js';
 import { IRQState } from './irqstate.js';
 

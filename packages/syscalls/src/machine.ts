@@ -8,7 +8,7 @@
  * preempted at the end of its timeslice as on seL4. One program and seed give one run.
  */
 
-import { type Board, type BoardName, createBoard, type ThreadContext, TrapKind } from '@tsel4/hal';
+import { type Board, type BoardName, createBoard, type MemoryBacking, type ThreadContext, TrapKind } from '@tsel4/hal';
 import {
   activateThread,
   bootKernel,
@@ -24,6 +24,7 @@ import {
 } from '@tsel4/kernel';
 import {
   CodeSpace,
+  type ForeignCode,
   readBootInfo,
   type seL4_BootInfo,
   seL4_SysCall,
@@ -72,9 +73,19 @@ export interface MachineOptions {
   /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
   readonly onKernelLog?: (line: string) => void;
   readonly costs?: CostModel;
+  /** Where board RAM lives when not in the JS heap (the native C bridge gives this). */
+  readonly memoryBacking?: MemoryBacking;
+  /** Code besides the TypeScript functions that threads can run (a C program). */
+  readonly foreignCode?: readonly ForeignCode[];
   /** Records every kernel entry and IPC transfer (trace.ts); without one nothing is recorded. */
   readonly tracer?: Tracer;
 }
+
+/**
+ * The root task: a TypeScript thread function, or the address of its first instruction in code the
+ * machine is given (`foreignCode`).
+ */
+export type RootTask = ThreadFunction | number;
 
 /** Limits for one run. */
 export interface RunOptions {
@@ -157,10 +168,11 @@ export class Machine implements EntryContext {
   private readonly trapBytes: number;
   private readonly is64: boolean;
 
-  constructor(root: ThreadFunction, opts: MachineOptions = {}) {
+  constructor(root: RootTask, opts: MachineOptions = {}) {
     this.board = createBoard(opts.board ?? 'pc99', {
       ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
       ...(opts.tickCycles === undefined ? {} : { tickCycles: opts.tickCycles }),
+      ...(opts.memoryBacking === undefined ? {} : { backing: opts.memoryBacking }),
     });
     this.k = createKernel(this.board, opts.kernel);
     this.L = labelsOf(this.board.arch.name);
@@ -176,8 +188,10 @@ export class Machine implements EntryContext {
       seed: this.seed,
       ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),
       bootInfo: () => this.bootInfoCache,
+      bootInfoPaddr: () => (this.bootInfoCache === null ? null : this.boot.bootInfoPaddr),
       vm: this.userVM(),
     };
+    for (const f of opts.foreignCode ?? []) this.code.addForeign(f);
     this.k.onTcbCreated = (tcb) => {
       this.ctxToTcb.set(tcb.ctx, tcb);
       tcb.ctx.program = new UserThread(tcb.ctx, this.env);
@@ -202,7 +216,7 @@ export class Machine implements EntryContext {
         tr.exit();
       });
     }
-    const entry = this.code.addressOf(root);
+    const entry = typeof root === 'number' ? root : this.code.addressOf(root);
     this.boot = bootKernel(this.k, { entry });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
@@ -217,12 +231,12 @@ export class Machine implements EntryContext {
   }
 
   /** A thread's IPC buffer as its own code sees it when it starts (see UserEnvironment). */
-  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number } | null {
+  private ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number; paddr: number } | null {
     const tcb = this.ctxToTcb.get(ctx);
     if (tcb === undefined) return null;
     const addr = lookupIPCBuffer(false, tcb);
     if (addr === NO_BUFFER) return null;
-    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2 };
+    return { page: this.board.memory.page(addr), base: (addr & 0xfff) >>> 2, paddr: addr };
   }
 
   /** Loads and stores of the machine's TypeScript threads go through their VSpaces (kernel translate.ts). */
@@ -388,6 +402,6 @@ export class Machine implements EntryContext {
 }
 
 /** Build a machine with `root` as the root task, run it, and return what happened. */
-export function runMachine(root: ThreadFunction, opts: MachineOptions & RunOptions = {}): RunResult {
+export function runMachine(root: RootTask, opts: MachineOptions & RunOptions = {}): RunResult {
   return new Machine(root, opts).run(opts);
 }

@@ -20,6 +20,7 @@ const PACKAGE_DEPS: Record<string, readonly string[]> = {
   kernel: ['hal', 'libsel4', 'object'],
   syscalls: ['hal', 'libsel4', 'object', 'kernel'],
   sel4utils: ['hal', 'libsel4'],
+  'libsel4-native': ['hal', 'libsel4'],
 };
 
 interface Workspace {

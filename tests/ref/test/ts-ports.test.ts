@@ -11,22 +11,10 @@ import type { ThreadFunction } from '@tsel4/libsel4';
 import { runMachine } from '@tsel4/syscalls';
 import { describe, expect, it } from 'vitest';
 import { ipcMisc } from '../src/ipc_misc.js';
+import { normalise } from '../src/normalise.js';
 import { pingpong } from '../src/pingpong.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-
-export function normalise(text: string): string[] {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) =>
-      l
-        .replace(/empty slots \[\d+\.\.\d+\), untypeds \d+/, 'empty slots [S..E), untypeds N')
-        .replace(/\b(ep|ep_badged|ep_b11|ep_nogrant|ntfn|ntfn_b1|ntfn_b4)=\d+/g, '$1=SLOT')
-        .replace(/empty slot \d+/, 'empty slot SLOT')
-        .replace(/(NBRecv with no sender|Poll ntfn again \(idle\)|Poll ntfn \(worker signalled via received cap\)|NBRecv on ep with no sender) -> label=\d+ len=\d+ extraCaps=\d+ capsUnwrapped=0x[0-9a-f]+/, '$1 -> INFO'),
-    );
-}
 
 function expected(name: string): string[] {
   return normalise(readFileSync(join(HERE, '../expected', `${name}.expected.txt`), 'utf8'));

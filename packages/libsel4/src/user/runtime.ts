@@ -13,6 +13,9 @@
  * a PC with no code behind it is an instruction fetch fault. An uncaught exception is a CPU
  * exception at a fixed "crash" address (like abort()), and returning from the entry function
  * returns to address 0 (an instruction fetch fault there).
+ *
+ * Code that is not TypeScript (a C program on the native bridge) joins a CodeSpace as ForeignCode:
+ * a thread whose PC moves to one of its addresses is handed to the program it gives.
  */
 
 import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber } from '@tsel4/hal';
@@ -21,12 +24,12 @@ import type { MemoryAccess, UserVM } from './memory.js';
 
 declare const trapBrand: unique symbol;
 /**
- * The type of the one value a thread yields (through a syscall stub) to trap into the kernel. A
- * branded symbol rather than a `unique symbol` so that generator types inferred for function
- * expressions (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
+ * The type of the values a thread yields to trap into the kernel. A branded symbol rather than a
+ * `unique symbol` so that generator types inferred for function expressions
+ * (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
  */
 export type TrapToken = symbol & { readonly [trapBrand]: true };
-/** Value a stub's trap yields to the CPU; nothing else may be yielded by a thread. */
+/** Value a stub's trap yields to the CPU. */
 export const TRAP: TrapToken = Symbol('seL4 trap') as TrapToken;
 /** Value a load or store that faulted yields to the CPU (memory.ts); nothing else may be yielded. */
 export const MEMORY_TRAP: TrapToken = Symbol('memory fault') as TrapToken;
@@ -54,10 +57,35 @@ export const MEMORY_INSN_ADDR = USER_TEXT_BASE + 0x30;
 const ENTRY_BASE = USER_TEXT_BASE + 0x1000;
 const ENTRY_STRIDE = 0x100;
 
+/** Code outside the TypeScript code space, such as a C program on the native bridge. */
+export interface ForeignCode {
+  /**
+   * The program that runs `thread`'s registers from `addr`, or null when `addr` is not this code's.
+   * `thread` is the TypeScript state of the same registers: a foreign program hands the context
+   * back to it (`ctx.program = thread`) when the thread's PC leaves the foreign code.
+   */
+  programAt(addr: number, thread: UserThread): UserProgram | null;
+}
+
 /** The functions a machine's programs can start threads at, each at its own address. */
 export class CodeSpace {
   private readonly byAddr = new Map<number, ThreadFunction>();
   private readonly byFn = new Map<ThreadFunction, number>();
+  private readonly foreign: ForeignCode[] = [];
+
+  /** Add code that is not TypeScript: its addresses start threads in its own programs. */
+  addForeign(code: ForeignCode): void {
+    this.foreign.push(code);
+  }
+
+  /** The foreign program that runs `thread` from `addr`, or null. */
+  foreignProgramAt(addr: number, thread: UserThread): UserProgram | null {
+    for (const f of this.foreign) {
+      const p = f.programAt(addr, thread);
+      if (p !== null) return p;
+    }
+    return null;
+  }
 
   /** The address of `fn`, registering it at the next free address if new. */
   addressOf(fn: ThreadFunction): number {
@@ -91,9 +119,11 @@ export interface UserEnvironment {
    * thread starts: the page holding it and the index of its word 0. Null when the thread has no
    * buffer the runtime can reach; it then gets a private one the kernel never sees.
    */
-  ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number } | null;
+  ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number; paddr: number } | null;
   /** The root task's boot information (seL4_GetBootInfo). */
   bootInfo(): seL4_BootInfo | null;
+  /** The physical address of the bootinfo frame, or null before boot. */
+  bootInfoPaddr(): number | null;
   /** Address translation for loads and stores (memory.ts); absent, every access faults. */
   readonly vm?: UserVM;
   /** The number of a thread (its TCB) for traces; optional. */
@@ -101,7 +131,7 @@ export interface UserEnvironment {
 }
 
 /** What a CPU exception for an uncaught JS exception looks like on each arch (like abort()). */
-const CRASH: Record<string, { number: number; code: number }> = {
+export const CRASH: Record<string, { number: number; code: number }> = {
   x86_64: { number: 13, code: 0 },
   ia32: { number: 13, code: 0 },
   aarch64: { number: 0x02000000, code: 0 },
@@ -110,7 +140,7 @@ const CRASH: Record<string, { number: number; code: number }> = {
 };
 
 /** The fault status of an instruction fetch from an unmapped address, per arch. */
-const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
+export const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
   // seL4 16.0.0 on QEMU pc99 reported FSR 0x4 and prefetch 0 for execute faults (appendix B.3)
   x86_64: { fsr: 0x4, prefetch: 0 },
   ia32: { fsr: 0x4, prefetch: 0 },
@@ -137,6 +167,7 @@ export const Finish = {
   /** A kernel invocation: the reply label, MR0-3 back to the buffer only on error (generated stubs). */
   Invocation: 4,
 } as const;
+/** How a syscall stub reads its results back (one of Finish's values). */
 export type Finish = (typeof Finish)[keyof typeof Finish];
 
 /** An out parameter for a word (C's `seL4_Word *sender`). */
@@ -282,7 +313,13 @@ export class UserThread implements UserProgram {
       return this.crash(ctx);
     }
     const fn = this.env.code.at(nextIP);
-    if (fn === undefined) return this.fetchFault(ctx, nextIP);
+    if (fn === undefined) {
+      const foreign = this.env.code.foreignProgramAt(nextIP, this);
+      if (foreign === null) return this.fetchFault(ctx, nextIP);
+      this.gen = null;
+      ctx.program = foreign;
+      return foreign.run(ctx);
+    }
     return this.start(ctx, fn) === null ? TrapKind.UserException : -1;
   }
 

@@ -145,6 +145,7 @@ export function seL4_SetMR(i: number, v: seL4_Word): void {
 export function seL4_GetUserData(): number {
   return readBufWord(currentThread(), IPCBUF_USER_DATA);
 }
+/** seL4_SetUserData: the IPC buffer's userData word (the kernel never reads it). */
 export function seL4_SetUserData(v: seL4_Word): void {
   writeBufWord(currentThread(), IPCBUF_USER_DATA, v);
 }
@@ -153,6 +154,7 @@ export function seL4_SetUserData(v: seL4_Word): void {
 export function seL4_GetBadge(i: number): number {
   return readBufWord(currentThread(), IPCBUF_CAPS_OR_BADGES + i);
 }
+/** seL4_GetBadge as a bigint: the badge of unwrapped extra cap i (IPC buffer caps_or_badges[i]). */
 export function seL4_GetBadge_big(i: number): bigint {
   return readBufWordBig(currentThread(), IPCBUF_CAPS_OR_BADGES + i);
 }
@@ -161,6 +163,7 @@ export function seL4_GetBadge_big(i: number): bigint {
 export function seL4_GetCap(i: number): number {
   return readBufWord(currentThread(), IPCBUF_CAPS_OR_BADGES + i);
 }
+/** seL4_SetCap: the cptr of extra cap i (0..2) to send (IPC buffer caps_or_badges[i]). */
 export function seL4_SetCap(i: number, cptr: seL4_CPtr): void {
   if (!Number.isInteger(i) || i < 0 || i > 2) throw new RangeError(`extra cap ${i} does not exist (0..2)`);
   writeBufWord(currentThread(), IPCBUF_CAPS_OR_BADGES + i, cptr);
@@ -237,31 +240,39 @@ function fields(info: seL4_MessageInfo_t): [lo: number, hi: number] {
   return typeof v === 'number' ? [v, 0] : v;
 }
 
+/** The label (52 bits on 64-bit arches; a number, exact below 2^53). */
 export function seL4_MessageInfo_get_label(info: seL4_MessageInfo_t): number {
   const [lo, hi] = fields(info);
   return msgInfoLabel(lo, hi);
 }
+/** The number of message registers (0..127 as encoded; the kernel clamps to 120). */
 export function seL4_MessageInfo_get_length(info: seL4_MessageInfo_t): number {
   return msgInfoLength(fields(info)[0]);
 }
+/** The number of extra caps (0..3). */
 export function seL4_MessageInfo_get_extraCaps(info: seL4_MessageInfo_t): number {
   return msgInfoExtraCaps(fields(info)[0]);
 }
+/** Bit i set: extra cap i was unwrapped (its badge is in seL4_GetBadge(i)). */
 export function seL4_MessageInfo_get_capsUnwrapped(info: seL4_MessageInfo_t): number {
   return msgInfoCapsUnwrapped(fields(info)[0]);
 }
+/** A copy of `info` with a new label (C's setter returns the new value too). */
 export function seL4_MessageInfo_set_label(info: seL4_MessageInfo_t, label: number | bigint): seL4_MessageInfo_t {
   const [lo] = fields(info);
   return makeInfo(maskLabel(wordBitsNow(), label), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), msgInfoLength(lo));
 }
+/** A copy of `info` with a new length. */
 export function seL4_MessageInfo_set_length(info: seL4_MessageInfo_t, length: number): seL4_MessageInfo_t {
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), length);
 }
+/** A copy of `info` with a new extraCaps count. */
 export function seL4_MessageInfo_set_extraCaps(info: seL4_MessageInfo_t, extraCaps: number): seL4_MessageInfo_t {
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), msgInfoCapsUnwrapped(lo), extraCaps, msgInfoLength(lo));
 }
+/** A copy of `info` with new capsUnwrapped bits. */
 export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, capsUnwrapped: number): seL4_MessageInfo_t {
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), capsUnwrapped, msgInfoExtraCaps(lo), msgInfoLength(lo));
