@@ -35,6 +35,8 @@ function* probe(r: Root, vaddr: number, opts: { vspace?: number; write?: boolean
   const info = yield* L.seL4_NBRecv(ep, badge);
   if (L.seL4_MessageInfo_get_label(info) === L.seL4_Fault_VMFault && L.seL4_MessageInfo_get_length(info) === 4) {
     out = `fault 0x${L.seL4_GetMR(3).toString(16)}`;
+  } else if (L.seL4_MessageInfo_get_label(info) === L.seL4_Fault_UserException) {
+    out = `user exception ${L.seL4_GetMR(L.faultLayout(L.currentThread().arch).userException.number)}`;
   }
   // the probe is done either way
   expect(yield* L.seL4_CNode_Delete(CN, tcb, 64)).toBe(0);
@@ -128,6 +130,14 @@ describe.each(BOARDS)('mappings on %s (%s)', (board, arch) => {
       const k = yield* r.frame();
       expect(yield* r.pageMap(k, V + 0x2000, L.seL4_NoRights)).toBe(0);
       expect(yield* probe(r, V + 0x2000)).toBe(KERNEL_ONLY_READ[arch]);
+    });
+  });
+
+  it('addresses beyond user space: a general-protection fault on x86_64 (non-canonical), else a VM fault', () => {
+    runRoot(board, function* (r) {
+      const beyond = { x86_64: 'user exception 13', aarch64: 'fault 0x92000004', riscv64: 'fault 0x5' }[arch];
+      expect(yield* probe(r, 0x8000_0000_0000)).toBe(beyond);
+      expect(yield* probe(r, 2 ** 52)).toBe(beyond);
     });
   });
 
