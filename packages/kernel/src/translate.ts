@@ -22,10 +22,11 @@
  * Instruction fetches are not checked against the page tables: a program's code is a TypeScript
  * function found by its address in the code space (libsel4's runtime), not bytes in memory. Only
  * when a PC has no code behind it does the runtime ask for the walk, to report the fault the
- * hardware would.
+ * hardware would (an unmapped page, or a page mapped execute-never on ARM and RISC-V).
  */
 
 import { TrapKind } from '@tsel4/hal';
+import { seL4_ARM_ExecuteNever, seL4_RISCV_ExecuteNever } from '@tsel4/libsel4';
 import { CapType, PageEntry, PagingObject, type Tcb, TCB_VTABLE, VMKernelOnly, VMReadWrite } from '@tsel4/object';
 import type { Kernel } from './kernel.js';
 import { indexAt, POW2 } from './vspace.js';
@@ -79,7 +80,12 @@ export function translateUser(k: Kernel, t: Tcb, vaddr: number, access: Access, 
       e = e.entries[indexAt(vaddr, levels[level]!.shift)] ?? null;
     }
     entry = e;
-    if (entry !== null && entry.rights !== VMKernelOnly && (!write || entry.rights === VMReadWrite)) {
+    if (
+      entry !== null &&
+      entry.rights !== VMKernelOnly &&
+      (!write || entry.rights === VMReadWrite) &&
+      (access !== Access.Fetch || !executeNever(k, entry))
+    ) {
       const size = POW2[entry.sizeBits]!;
       out.paddr = entry.paddr + (vaddr % size);
       out.writable = entry.rights === VMReadWrite;
@@ -88,6 +94,18 @@ export function translateUser(k: Kernel, t: Tcb, vaddr: number, access: Access, 
     }
   }
   return accessFault(k, t, vaddr, access, entry !== null, level);
+}
+
+/** The mapping forbids instruction fetches (seL4_ARM_ExecuteNever, seL4_RISCV_ExecuteNever; x86 has none). */
+function executeNever(k: Kernel, e: PageEntry): boolean {
+  switch (k.arch.name) {
+    case 'aarch64':
+      return (e.attr & seL4_ARM_ExecuteNever) !== 0;
+    case 'riscv64':
+      return (e.attr & seL4_RISCV_ExecuteNever) !== 0;
+    default:
+      return false;
+  }
 }
 
 /** Record the fault of a failed access (see the module comment) and say which trap it is. */

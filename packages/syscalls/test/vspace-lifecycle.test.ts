@@ -297,3 +297,22 @@ describe.each(BOARDS)("a thread's cached translation goes with the mapping, on %
     });
   });
 });
+
+describe.each(BOARDS.filter(([, arch]) => arch !== 'x86_64'))('execute-never on %s (%s)', (board, arch) => {
+  it('FRAMEXN, as far as it goes here: a PC in a page mapped execute-never is an instruction permission fault', () => {
+    runRoot(board, function* (r) {
+      const f = yield* r.frame();
+      const xn = arch === 'aarch64' ? L.seL4_ARM_Default_VMAttributes | L.seL4_ARM_ExecuteNever : L.seL4_RISCV_ExecuteNever;
+      yield* r.map(f, V);
+      expect(yield* r.pageMap(f, V, L.seL4_AllRights, VS, xn)).toBe(0);
+      const ep = yield* r.make(L.seL4_EndpointObject);
+      function* never(): Gen<void> {}
+      yield* r.spawn(never, [], { faultEp: ep, pc: V + 0x40 });
+      yield* runOthers();
+      const info = yield* L.seL4_NBRecv(ep, null);
+      expect(L.seL4_MessageInfo_get_label(info)).toBe(L.seL4_Fault_VMFault);
+      // IP and address are the PC; PrefetchFault 1; a permission fault at the last level
+      expect(r.mrs(4)).toEqual([V + 0x40, V + 0x40, 1, arch === 'aarch64' ? 0x8200000f : 1]);
+    });
+  });
+});
