@@ -88,6 +88,13 @@ describe('x86_64 Page_Map', () => {
       // the cap still says it has an ASID, so it passes as a VSpace; the ASID names nothing now
       expect(yield* err(r, r.pageMap(f, NO_PT, L.seL4_AllRights, pml4), 2)).toEqual([L.seL4_FailedLookup, 0, L.seL4_InvalidRoot]);
       expect(yield* err(r, r.tableMap(1, yield* r.make(r.o.tableType(1)), 0, pml4), 2)).toEqual([L.seL4_FailedLookup, 0, L.seL4_InvalidRoot]);
+      // a new pool takes the same ASIDs: the old root's ASID now names another root
+      const pool2 = r.slot();
+      expect(yield* L.seL4_X86_ASIDControl_MakePool(L.seL4_CapASIDControl, yield* r.make(L.seL4_UntypedObject, 12), CN, pool2, 64)).toBe(0);
+      const other = yield* r.newVSpace(pool2);
+      expect(yield* err(r, r.pageMap(f, NO_PT, L.seL4_AllRights, pml4), 1)).toEqual([L.seL4_InvalidCapability, 1]);
+      expect(yield* err(r, r.tableMap(1, yield* r.make(r.o.tableType(1)), 0, pml4), 1)).toEqual([L.seL4_InvalidCapability, 1]);
+      expect(yield* r.tableMap(1, yield* r.make(r.o.tableType(1)), 0, other)).toBe(0);
     });
   });
 
