@@ -10,9 +10,10 @@ import { fuzzFigures } from './figures/fuzz.js';
 import { halFigures } from './figures/hal.js';
 import { ipcFigures } from './figures/ipc.js';
 import { objectFigures } from './figures/object.js';
+import { vspaceFigures } from './figures/vspace.js';
 import { cbridgeFigures } from './figures/cbridge.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...fuzzFigures, ...cbridgeFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

@@ -11,13 +11,21 @@
  * - Bound-notification links are symmetric.
  * - Every (non-master) reply cap names a thread that is BlockedOnReply.
  * - The derivation tree is well formed (object package's checkMdb).
+ * - Address spaces: every ASID pool in the ASID table and every VSpace root an ASID names is live
+ *   and its cap says so; walking each such VSpace reaches only live paging structures whose caps
+ *   say where they are mapped, and pages that are live frames of the same size (no translation
+ *   ever leads to freed memory).
  */
 
 import {
+  AsidPool,
   CapType,
   checkMdb,
   type Cte,
   Endpoint,
+  Frame,
+  PageEntry,
+  PagingObject,
   EPState,
   type KObject,
   Notification,
@@ -150,6 +158,65 @@ export function checkInvariants(k: Kernel): string[] {
     }
   }
 
+  checkVSpaces(k, slots, bad);
   bad.push(...checkMdb(slots));
   return bad;
+}
+
+/** The address-space part of checkInvariants. */
+function checkVSpaces(k: Kernel, slots: readonly Cte[], bad: string[]): void {
+  const g = k.vspace;
+  if (g === undefined) return;
+  const capsOf = new Map<KObject, Cte[]>();
+  for (const s of slots) {
+    const o = s.cap.obj;
+    if (o instanceof PagingObject || o instanceof AsidPool || o instanceof Frame) {
+      const list = capsOf.get(o);
+      if (list === undefined) capsOf.set(o, [s]);
+      else list.push(s);
+    }
+  }
+  const liveFrames = new Set<string>();
+  for (const o of capsOf.keys()) if (o instanceof Frame) liveFrames.add(`${o.addr}/${o.sizeBits}`);
+  const low = g.seL4_ASIDPoolIndexBits;
+  const walk = (table: PagingObject, level: number, base: number, asid: number, where: string) => {
+    const shift = g.levels[level]!.shift;
+    table.entries.forEach((e, i) => {
+      if (e === null) return;
+      const va = base + i * 2 ** shift;
+      const at = `${where}[0x${va.toString(16)}]`;
+      if (e instanceof PageEntry) {
+        if (e.sizeBits !== shift) bad.push(`${at}: a 2^${e.sizeBits} page in an entry of 2^${shift}`);
+        if (!liveFrames.has(`${e.paddr}/${e.sizeBits}`)) bad.push(`${at}: maps 0x${e.paddr.toString(16)}, which is no live frame`);
+        return;
+      }
+      const caps = capsOf.get(e);
+      if (caps === undefined) {
+        bad.push(`${at}: points at ${e.kindName}@${e.addr.toString(16)}, which has no cap`);
+        return;
+      }
+      if (!caps.some((c) => c.cap.isMapped && c.cap.mappedAsid === asid && c.cap.mappedVaddr === va)) {
+        bad.push(`${at}: ${e.kindName}@${e.addr.toString(16)} has no cap saying it is mapped there`);
+      }
+      if (level + 1 >= g.levels.length) bad.push(`${at}: a table below the last level`);
+      else walk(e, level + 1, va, asid, where);
+    });
+  };
+  k.asidTable.forEach((pool, high) => {
+    if (pool === null) return;
+    const caps = capsOf.get(pool);
+    if (caps === undefined || !caps.some((c) => c.cap.type === CapType.ASIDPool && c.cap.asidBase === high * 2 ** low)) {
+      bad.push(`ASID pool ${high} has no cap`);
+    }
+    pool.entries.forEach((root, i) => {
+      if (root === null) return;
+      const asid = high * 2 ** low + i;
+      const rootCaps = capsOf.get(root);
+      if (rootCaps === undefined || !rootCaps.some((c) => c.cap.isMapped && c.cap.mappedAsid === asid)) {
+        bad.push(`ASID ${asid} names ${root.kindName}@${root.addr.toString(16)}, which has no cap with that ASID`);
+        return;
+      }
+      walk(root, 0, 0, asid, `vspace ${asid}`);
+    });
+  });
 }

@@ -58,9 +58,12 @@ export function checkVPAlignment(sizeBits: number, vaddrLo: number): boolean {
   return (vaddrLo & (2 ** sizeBits - 1)) === 0;
 }
 
+/** 2^i for every bit position of a word. */
+export const POW2: readonly number[] = Array.from({ length: 65 }, (_, i) => 2 ** i);
+
 /** The index `vaddr` selects in a structure whose entries each cover 2^shift bytes. */
 export function indexAt(vaddr: number, shift: number): number {
-  return (vaddr / 2 ** shift) & 511;
+  return (vaddr / POW2[shift]!) & 511;
 }
 
 /** One entry of a paging structure, as seL4's lookup functions point at it. */

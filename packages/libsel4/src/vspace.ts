@@ -7,6 +7,7 @@
  */
 
 import type { ArchName } from '@tsel4/hal';
+import { OBJECT_TYPES } from './objecttypes.js';
 
 // seL4_X86_VMAttributes
 export const seL4_X86_Default_VMAttributes = 0;
@@ -103,5 +104,74 @@ export function isReadFault(arch: ArchName, fsr: number): boolean {
       return (fsr & 0x800) === 0;
     case 'riscv64':
       return fsr !== 7;
+  }
+}
+
+/** An arch's address-space objects: their object types and the interfaces that invoke them. */
+export interface VSpaceObjects {
+  /** Object type of a VSpace root (seL4_X64_PML4Object, seL4_ARM_VSpaceObject, a RISC-V page table). */
+  readonly vspaceType: number;
+  /** Object type of the paging structure at `level` of the walk (1 = just below the root). */
+  tableType(level: number): number;
+  /** Object type of a frame of 2^bits bytes. */
+  frameType(bits: number): number;
+  /** Interface of frame invocations (seL4_X86_Page, seL4_ARM_Page, seL4_RISCV_Page). */
+  readonly pageIface: string;
+  /** Interface of the invocations of a paging structure at `level`. */
+  tableIface(level: number): string;
+  readonly asidControlIface: string;
+  readonly asidPoolIface: string;
+}
+
+function byName(arch: ArchName, name: string): number {
+  const t = OBJECT_TYPES[arch].find((o) => o.name === name);
+  if (t === undefined) throw new Error(`internal: ${arch} has no object type ${name}`);
+  return t.value;
+}
+
+function frameByBits(arch: ArchName, bits: number): number {
+  const t = OBJECT_TYPES[arch].find((o) => o.kind === 'frame' && o.sizeBits === bits);
+  if (t === undefined) throw new RangeError(`${arch} has no frames of 2^${bits} bytes`);
+  return t.value;
+}
+
+/** The address-space objects of `arch`, or undefined for the 32-bit arches. */
+export function vspaceObjects(arch: ArchName): VSpaceObjects | undefined {
+  switch (arch) {
+    case 'x86_64': {
+      const tables = ['', 'seL4_X86_PDPT', 'seL4_X86_PageDirectory', 'seL4_X86_PageTable'];
+      const types = ['', 'seL4_X86_PDPTObject', 'seL4_X86_PageDirectoryObject', 'seL4_X86_PageTableObject'];
+      return {
+        vspaceType: byName(arch, 'seL4_X64_PML4Object'),
+        tableType: (level) => byName(arch, types[level] ?? ''),
+        frameType: (bits) => frameByBits(arch, bits),
+        pageIface: 'seL4_X86_Page',
+        tableIface: (level) => tables[level] ?? 'seL4_X86_PageTable',
+        asidControlIface: 'seL4_X86_ASIDControl',
+        asidPoolIface: 'seL4_X86_ASIDPool',
+      };
+    }
+    case 'aarch64':
+      return {
+        vspaceType: byName(arch, 'seL4_ARM_VSpaceObject'),
+        tableType: () => byName(arch, 'seL4_ARM_PageTableObject'),
+        frameType: (bits) => frameByBits(arch, bits),
+        pageIface: 'seL4_ARM_Page',
+        tableIface: () => 'seL4_ARM_PageTable',
+        asidControlIface: 'seL4_ARM_ASIDControl',
+        asidPoolIface: 'seL4_ARM_ASIDPool',
+      };
+    case 'riscv64':
+      return {
+        vspaceType: byName(arch, 'seL4_RISCV_PageTableObject'),
+        tableType: () => byName(arch, 'seL4_RISCV_PageTableObject'),
+        frameType: (bits) => frameByBits(arch, bits),
+        pageIface: 'seL4_RISCV_Page',
+        tableIface: () => 'seL4_RISCV_PageTable',
+        asidControlIface: 'seL4_RISCV_ASIDControl',
+        asidPoolIface: 'seL4_RISCV_ASIDPool',
+      };
+    default:
+      return undefined;
   }
 }

@@ -8,3 +8,4 @@ export * from './alloc.js';
 export * from './thread.js';
 export * from './caps.js';
 export * from './print.js';
+export * from './vspace.js';

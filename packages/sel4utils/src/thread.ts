@@ -1,6 +1,6 @@
 /*
  * Threads for a root task (like sel4utils' thread helpers): a TCB with its own IPC buffer frame,
- * configured in the root task's CSpace and VSpace, started at a thread function with up to the
+ * configured in the root task's CSpace and VSpace (or another VSpace), started at a thread function with up to the
  * arch's argument registers as arguments. Made the seL4 way: Retype, Configure, SetSchedParams,
  * WriteRegisters, Resume.
  */
@@ -36,6 +36,8 @@ export interface ThreadOptions {
   readonly ipcBuffer?: boolean;
   /** seL4_DebugNameThread name. */
   readonly name?: string;
+  /** The VSpace root it runs in (default the root task's). */
+  readonly vspace?: seL4_Word;
   /**
    * What happens when the thread function returns: 'suspend' (default) suspends the thread with
    * seL4_TCB_Suspend on its own TCB cap, as sel4utils' and the reference scenarios' trampolines
@@ -71,7 +73,7 @@ export function* createThread(alloc: Allocator, opts: ThreadOptions = {}): Gener
   check(
     'seL4_TCB_Configure',
     `thread ${tcb}`,
-    yield* seL4_TCB_Configure(tcb, opts.faultEp ?? 0, seL4_CapInitThreadCNode, 0, seL4_CapInitThreadVSpace, 0, ipcVaddr, ipcFrame),
+    yield* seL4_TCB_Configure(tcb, opts.faultEp ?? 0, seL4_CapInitThreadCNode, 0, opts.vspace ?? seL4_CapInitThreadVSpace, 0, ipcVaddr, ipcFrame),
   );
   const prio = opts.priority ?? 254;
   check('seL4_TCB_SetSchedParams', `thread ${tcb}`, yield* seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, prio, prio));

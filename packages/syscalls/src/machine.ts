@@ -248,7 +248,7 @@ export class Machine implements EntryContext {
         return k.vmEpoch;
       },
       memory: this.board.memory,
-      translate: (ctx, vaddr, write, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, write, out),
+      translate: (ctx, vaddr, access, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, access, out),
     };
   }
 

@@ -35,10 +35,11 @@ export interface UserVM {
   readonly epoch: number;
   readonly memory: PhysicalMemory;
   /**
-   * Translate an access of the thread on `ctx`: null and `out` filled on success; else the fault is
-   * recorded in `ctx` and the trap kind the CPU raises is returned.
+   * Translate an access of the thread on `ctx` (0 a load, 1 a store, 2 an instruction fetch):
+   * null and `out` filled on success; else the fault is recorded in `ctx` and the trap kind the
+   * CPU raises is returned.
    */
-  translate(ctx: ThreadContext, vaddr: number, write: boolean, out: UserTranslation): TrapKind | null;
+  translate(ctx: ThreadContext, vaddr: number, access: 0 | 1 | 2, out: UserTranslation): TrapKind | null;
 }
 
 /** The kinds of access. */
@@ -149,9 +150,14 @@ export class MemoryAccess implements Iterator<TrapToken, unknown, unknown>, Iter
       }
       case Op.ReadBytes: {
         const out = new Uint8Array(this.len);
-        for (let i = 0; i < this.len; i++) {
-          if (!this.at(v + i, false)) return TRAP_RESULT;
-          out[i] = byteOf(this.page, (v + i) % 4096);
+        // page by page: one translation, one copy
+        for (let done = 0; done < this.len; ) {
+          const a = v + done;
+          if (!this.at(a, false)) return TRAP_RESULT;
+          const o = a % 4096;
+          const n = Math.min(this.len - done, 4096 - o);
+          out.set(new Uint8Array(this.page.buffer, this.page.byteOffset + o, n), done);
+          done += n;
         }
         return this.result(out);
       }
@@ -159,9 +165,13 @@ export class MemoryAccess implements Iterator<TrapToken, unknown, unknown>, Iter
         const data = this.bytes!;
         // check every page first: nothing is written to a page before one that faults
         for (let p = v - off; p < v + data.length; p += 4096) if (!this.at(Math.max(p, v), true)) return TRAP_RESULT;
-        for (let i = 0; i < data.length; i++) {
-          if (!this.at(v + i, true)) return TRAP_RESULT;
-          setByte(this.page, (v + i) % 4096, data[i]!);
+        for (let done = 0; done < data.length; ) {
+          const a = v + done;
+          if (!this.at(a, true)) return TRAP_RESULT;
+          const o = a % 4096;
+          const n = Math.min(data.length - done, 4096 - o);
+          new Uint8Array(this.page.buffer, this.page.byteOffset + o, n).set(data.subarray(done, done + n));
+          done += n;
         }
         return this.result(undefined);
       }
@@ -205,7 +215,7 @@ export class MemoryAccess implements Iterator<TrapToken, unknown, unknown>, Iter
     }
     if (vm.epoch === this.epoch && v - this.vpage < 4096 && v >= this.vpage && (!write || this.writable)) return true;
     const tr = this.tr;
-    const kind = vm.translate(t.ctx, v, write, tr);
+    const kind = vm.translate(t.ctx, v, write ? 1 : 0, tr);
     if (kind !== null) {
       t.memoryTrapKind = kind;
       return false;

@@ -151,6 +151,9 @@ export const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
   riscv64: { fsr: 1, prefetch: 1 },
 };
 
+/** Scratch for the translation of a fetch that finds no code. */
+const FETCH_TRANSLATION = { paddr: 0, writable: false, vpage: 0 };
+
 /** How a syscall's result is read back when the thread resumes. */
 export const Finish = {
   /** Nothing (Send, NBSend, Reply, Yield, Signal, debug calls without a result). */
@@ -390,6 +393,9 @@ export class UserThread implements UserProgram {
     const f = FETCH_FAULT[a.name]!;
     ctx.regs[2 * a.faultIP] = addr % 4294967296;
     ctx.regs[2 * a.faultIP + 1] = Math.floor(addr / 4294967296);
+    // an address the VSpace does not map faults as the MMU reports it
+    const kind = this.env.vm?.translate(ctx, addr, 2, FETCH_TRANSLATION) ?? null;
+    if (kind !== null) return kind;
     ctx.vmFaultAddr = addr;
     ctx.vmFaultFsr = f.fsr;
     ctx.vmFaultPrefetch = f.prefetch;
