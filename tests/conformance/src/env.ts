@@ -20,7 +20,7 @@
 import type { BoardName } from '@tsel4/hal';
 import { checkInvariants, type KernelConfig } from '@tsel4/kernel';
 import * as L from '@tsel4/libsel4';
-import { Allocator, createThread, startThread, type Thread } from '@tsel4/sel4utils';
+import { Allocator, createThread, mapFrame as sel4utilsMapFrame, newVSpace as sel4utilsNewVSpace, startThread, type Thread } from '@tsel4/sel4utils';
 import { Machine, type RunResult } from '@tsel4/syscalls';
 import { TIMER_BADGE, TimerDevice } from './timer.js';
 
@@ -276,87 +276,14 @@ export function* createHelperThread(env: Env, name = 'helper'): Gen<Helper> {
 /** sel4test's TEST_PROCESS_CSPACE_SIZE_BITS is larger; helper processes here need a few slots. */
 export const PROCESS_CSPACE_SIZE_BITS = 8;
 
-/** The VSpace root object of each arch, and its ASIDPool_Assign. */
-const VSPACE_ROOT: Record<string, { type: string; assign: (pool: number, vspace: number) => Gen<number> }> = {
-  x86_64: { type: 'seL4_X64_PML4Object', assign: (p, v) => L.seL4_X86_ASIDPool_Assign(p, v) as Gen<number> },
-  aarch64: { type: 'seL4_ARM_VSpaceObject', assign: (p, v) => L.seL4_ARM_ASIDPool_Assign(p, v) as Gen<number> },
-  riscv64: { type: 'seL4_RISCV_PageTableObject', assign: (p, v) => L.seL4_RISCV_ASIDPool_Assign(p, v) as Gen<number> },
-};
-
-/** A new, empty address space: a VSpace root given an ASID from `asidPool` (ours by default). */
+/** A new, empty address space: sel4utils' newVSpace, with an ASID from `asidPool` (ours by default). */
 export function* newVSpace(env: Env, asidPool: number = L.seL4_CapInitThreadASIDPool): Gen<number> {
-  const arch = L.currentThread().arch.name;
-  const v = VSPACE_ROOT[arch];
-  if (v === undefined) throw new Error(`no VSpace root object on ${arch}`);
-  const vspace = yield* allocObject(env, L.objectTypeByName(arch, v.type)!);
-  const e = yield* v.assign(asidPool, vspace);
-  env.assert(e === 0, `ASIDPool_Assign: ${L.seL4_ErrorName(e)}`);
-  return vspace;
+  return yield* sel4utilsNewVSpace(env.alloc, asidPool);
 }
 
-/** A paging structure's map invocation, by the level's C name. */
-function tableMap(level: string, table: number, vspace: number, vaddr: number, attr: number): Gen<number> {
-  switch (level) {
-    case 'seL4_X86_PDPT':
-      return L.seL4_X86_PDPT_Map(table, vspace, vaddr, attr) as Gen<number>;
-    case 'seL4_X86_PageDirectory':
-      return L.seL4_X86_PageDirectory_Map(table, vspace, vaddr, attr) as Gen<number>;
-    case 'seL4_X86_PageTable':
-      return L.seL4_X86_PageTable_Map(table, vspace, vaddr, attr) as Gen<number>;
-    case 'seL4_ARM_PageTable':
-      return L.seL4_ARM_PageTable_Map(table, vspace, vaddr, attr) as Gen<number>;
-    case 'seL4_RISCV_PageTable':
-      return L.seL4_RISCV_PageTable_Map(table, vspace, vaddr, attr) as Gen<number>;
-    default:
-      throw new Error(`no map invocation for ${level}`);
-  }
-}
-
-/** The arch's Page_Map. */
-export function pageMap(frame: number, vspace: number, vaddr: number, rights: L.seL4_CapRights_t, attr: number): Gen<number> {
-  switch (L.currentThread().arch.name) {
-    case 'x86_64':
-      return L.seL4_X86_Page_Map(frame, vspace, vaddr, rights, attr) as Gen<number>;
-    case 'aarch64':
-      return L.seL4_ARM_Page_Map(frame, vspace, vaddr, rights, attr) as Gen<number>;
-    default:
-      return L.seL4_RISCV_Page_Map(frame, vspace, vaddr, rights, attr) as Gen<number>;
-  }
-}
-
-/** The arch's Page_Unmap. */
-export function pageUnmap(frame: number): Gen<number> {
-  switch (L.currentThread().arch.name) {
-    case 'x86_64':
-      return L.seL4_X86_Page_Unmap(frame) as Gen<number>;
-    case 'aarch64':
-      return L.seL4_ARM_Page_Unmap(frame) as Gen<number>;
-    default:
-      return L.seL4_RISCV_Page_Unmap(frame) as Gen<number>;
-  }
-}
-
-/**
- * Map the 4 KiB frame `frame` at `vaddr` in `vspace` (sel4utils' vspace_map_pages): each paging
- * structure the walk needs is made and mapped first (one already there answers DeleteFirst and
- * the new one is dropped), then the page.
- */
+/** Map a 4 KiB frame at `vaddr`: sel4utils' mapFrame (the paging structures the walk lacks are made first). */
 export function* mapFrame(env: Env, frame: number, vaddr: number, vspace: number = env.pageDirectory, rights: L.seL4_CapRights_t = L.seL4_AllRights): Gen {
-  const arch = L.currentThread().arch.name;
-  const g = L.vspaceGeometry(arch);
-  if (g === undefined) throw new Error(`no address spaces on ${arch}`);
-  for (let i = 1; i < g.levels.length; i++) {
-    const level = g.levels[i]!.name;
-    const table = yield* allocObject(env, L.objectTypeByName(arch, `${level}Object`)!);
-    const e = yield* tableMap(level, table, vspace, vaddr, g.defaultVMAttributes);
-    if (e === L.seL4_DeleteFirst) {
-      yield* cnodeDelete(env, table);
-      continue;
-    }
-    env.assert(e === 0, `mapping a ${level} at 0x${vaddr.toString(16)}: ${L.seL4_ErrorName(e)}`);
-  }
-  const e = yield* pageMap(frame, vspace, vaddr, rights, g.defaultVMAttributes);
-  env.assert(e === 0, `mapping a frame at 0x${vaddr.toString(16)}: ${L.seL4_ErrorName(e)}`);
+  yield* sel4utilsMapFrame(env.alloc, frame, vaddr, { vspace, rights });
 }
 
 /**

@@ -26,7 +26,7 @@ export interface Area {
 
 const MCS = 'MCS only (scheduling contexts, reply objects, timeout faults); tsel4 is the classic kernel';
 const SMP = 'SMP only; tsel4 has one core';
-const XN = 'ARM execute-never frames: instruction fetches of TypeScript threads are not translated through the VSpace yet (issue 8)';
+const XN = 'ARM execute-never frames: the test copies machine code into a frame and runs a thread on it; TypeScript code is not bytes in memory, so only its second half (a fetch from the page remapped execute-never faults, which tsel4 does) could run';
 const PROCESSES = 'helper processes with a CSpace and a VSpace of their own (an empty VSpace: TypeScript code is not fetched through it, and these helpers touch no memory)';
 const PAST_THE_FAULT = 'the handler resumes the faulter past the faulting access at a function standing for the C code after it';
 const AT_BAD_VADDR = 'the faulter starts at BAD_VADDR with BAD_MAGIC in its register instead of jumping there (a TypeScript thread cannot set its own PC, and seL4 refuses WriteRegisters on the calling thread)';
