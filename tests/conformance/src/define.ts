@@ -16,13 +16,23 @@ export const ALL_BOARDS: readonly BoardName[] = ['pc99', 'qemu-arm-virt', 'qemu-
 export interface DefineOptions extends Omit<RunOptions, 'board'> {
   /** Boards to run on (default: all three). */
   readonly boards?: readonly BoardName[];
+  /** A `checkEvery` for some boards (others use `checkEvery`, or a check after every entry). */
+  readonly checkEveryOn?: Partial<Record<BoardName, number>>;
 }
+
+/**
+ * For the tests with long loops (thousands of kernel entries on each board): the invariant
+ * checker after every kernel entry on pc99, and every 100 steps on the other two boards, which
+ * run the same loops for their own registers and message layouts.
+ */
+export const LONG_LOOPS: DefineOptions = { checkEveryOn: { 'qemu-arm-virt': 100, 'qemu-riscv-virt': 100 } };
 
 export function sel4test(id: string, description: string, body: (env: Env) => Gen<unknown>, opts: DefineOptions = {}): void {
   const boards = opts.boards ?? ALL_BOARDS;
   for (const board of boards) {
     it(`${id} ${description} [${board}]`, () => {
-      const outcome = runTest(body, { ...opts, board });
+      const every = opts.checkEveryOn?.[board];
+      const outcome = runTest(body, { ...opts, board, ...(every === undefined ? {} : { checkEvery: every }) });
       const why = verdict(outcome);
       expect(why, `${id} on ${board}`).toBeNull();
     });

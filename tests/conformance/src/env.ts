@@ -40,6 +40,8 @@ export const FAILURE = 1;
 export interface RunOptions {
   readonly board?: BoardName;
   readonly kernel?: Partial<KernelConfig>;
+  /** The board's RAM (default the board's). */
+  readonly ramBytes?: number;
   /** The kernel timer period in simulated cycles (seL4's CONFIG_TIMER_TICK_MS). */
   readonly tickCycles?: number;
   /** The invariant checker after every kernel entry (default on). */
@@ -482,6 +484,7 @@ export function runTest(body: (env: Env) => Gen<unknown>, opts: RunOptions = {})
     checkInvariants: every === 1,
     ...(opts.kernel === undefined ? {} : { kernel: opts.kernel }),
     ...(opts.tickCycles === undefined ? {} : { tickCycles: opts.tickCycles }),
+    ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
   });
   env.machine = m;
   if (opts.timer === true) env.timer = new TimerDevice(m);

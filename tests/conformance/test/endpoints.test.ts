@@ -21,7 +21,7 @@ import {
   startHelper,
   uword,
 } from '../src/env.js';
-import { sel4test } from '../src/define.js';
+import { LONG_LOOPS, sel4test } from '../src/define.js';
 
 const NUM_BADGED_CLIENTS = 32;
 
@@ -112,7 +112,7 @@ describe('endpoint badges and CancelBadgedSends (endpoints.c)', () => {
     yield* L.seL4_Call(bounceEp, tag);
     for (const s of senders) yield* cleanupHelper(env, s.thread);
     yield* cleanupHelper(env, bouncer);
-  });
+  }, LONG_LOOPS);
 
   // CANCEL_BADGED_SENDS_0001 only shows a caller's IPC is cancelled; this one shows which callers
   // lose their cap when one badge is revoked.
@@ -159,5 +159,5 @@ describe('endpoint badges and CancelBadgedSends (endpoints.c)', () => {
         env.assert(helpers[j]!.lastStatus === (j <= i ? 0 : 1), `after cancelling badge ${i + 200}: helper ${j} status ${helpers[j]!.lastStatus}`);
       }
     }
-  });
+  }, LONG_LOOPS);
 });

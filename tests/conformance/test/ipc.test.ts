@@ -24,7 +24,7 @@ import {
   FAILURE,
   waitForHelper,
 } from '../src/env.js';
-import { sel4test } from '../src/define.js';
+import { LONG_LOOPS, sel4test } from '../src/define.js';
 
 const MIN_LENGTH = 0;
 const MAX_LENGTH = L.seL4_MsgMaxLength;
@@ -211,17 +211,15 @@ function* testIpcPair(env: Env, fa: TestFn, fb: TestFn, interAS: boolean): Gen {
 }
 
 describe('IPC (ipc.c)', () => {
-  sel4test('IPC0001', 'Test seL4_Send + seL4_Recv', (env) => testIpcPair(env, sendFunc, waitFunc, false));
-  sel4test('IPC0002', 'Test seL4_Call + seL4_ReplyRecv', (env) => testIpcPair(env, callFunc, replywaitFunc, false));
-  sel4test('IPC0003', 'Test seL4_Send + seL4_Reply + seL4_Recv', (env) => testIpcPair(env, callFunc, replyAndWaitFunc, false));
-  sel4test('IPC0004', 'Test seL4_NBSend + seL4_Recv', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, false));
+  sel4test('IPC0001', 'Test seL4_Send + seL4_Recv', (env) => testIpcPair(env, sendFunc, waitFunc, false), LONG_LOOPS);
+  sel4test('IPC0002', 'Test seL4_Call + seL4_ReplyRecv', (env) => testIpcPair(env, callFunc, replywaitFunc, false), LONG_LOOPS);
+  sel4test('IPC0003', 'Test seL4_Send + seL4_Reply + seL4_Recv', (env) => testIpcPair(env, callFunc, replyAndWaitFunc, false), LONG_LOOPS);
+  sel4test('IPC0004', 'Test seL4_NBSend + seL4_Recv', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, false), LONG_LOOPS);
 
-  sel4test('IPC1001', 'Test inter-AS seL4_Send + seL4_Recv', (env) => testIpcPair(env, sendFunc, waitFunc, true));
-  sel4test('IPC1002', 'Test inter-AS seL4_Call + seL4_ReplyRecv', (env) => testIpcPair(env, callFunc, replywaitFunc, true));
-  sel4test('IPC1003', 'Test inter-AS seL4_Send + seL4_Reply + seL4_Recv', (env) =>
-    testIpcPair(env, callFunc, replyAndWaitFunc, true),
-  );
-  sel4test('IPC1004', 'Test inter-AS seL4_NBSend + seL4_Recv', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, true));
+  sel4test('IPC1001', 'Test inter-AS seL4_Send + seL4_Recv', (env) => testIpcPair(env, sendFunc, waitFunc, true), LONG_LOOPS);
+  sel4test('IPC1002', 'Test inter-AS seL4_Call + seL4_ReplyRecv', (env) => testIpcPair(env, callFunc, replywaitFunc, true), LONG_LOOPS);
+  sel4test('IPC1003', 'Test inter-AS seL4_Send + seL4_Reply + seL4_Recv', (env) => testIpcPair(env, callFunc, replyAndWaitFunc, true), LONG_LOOPS);
+  sel4test('IPC1004', 'Test inter-AS seL4_NBSend + seL4_Recv', (env) => testIpcPair(env, nbsendFunc, nbwaitFunc, true), LONG_LOOPS);
 
   sel4test('IPC0010', 'Test suspending an IPC mid-Call()', function* (env: Env) {
     const ep = yield* allocEndpoint(env);

@@ -307,3 +307,76 @@ describe('page tables (pagetables.c)', () => {
     { boards: ['qemu-arm-virt'] },
   );
 });
+
+/** arch_frame_type.h: the frame sizes each arch has, largest first, and where each is mapped. */
+function frameTypes(): { type: number; sizeBits: number }[] {
+  const arch = L.currentThread().arch.name;
+  const names =
+    arch === 'x86_64'
+      ? ['seL4_X64_HugePageObject', 'seL4_X86_LargePageObject', 'seL4_X86_4K']
+      : arch === 'aarch64'
+        ? ['seL4_ARM_LargePageObject', 'seL4_ARM_SmallPageObject']
+        : ['seL4_RISCV_Giga_Page', 'seL4_RISCV_Mega_Page', 'seL4_RISCV_4K_Page'];
+  return names.map((n) => {
+    const type = L.objectTypeByName(arch, n) ?? L.smallPageObject(arch);
+    return { type, sizeBits: L.objectType(arch, type)!.sizeBits ?? 12 };
+  });
+}
+
+/** seL4_ARCH_Page_Map and seL4_ARCH_Page_Unmap, through the arch's page interface. */
+function remap(frame: number, vaddr: number, attr: number): Gen<number> {
+  const o = L.vspaceObjects(L.currentThread().arch.name)!;
+  return L.invokeMethod(o.pageIface, 'Map', frame, [L.seL4_CapInitThreadVSpace, vaddr, L.seL4_AllRights, attr]) as Gen<number>;
+}
+function unmap(frame: number): Gen<number> {
+  const o = L.vspaceObjects(L.currentThread().arch.name)!;
+  return L.invokeMethod(o.pageIface, 'Unmap', frame, []) as Gen<number>;
+}
+
+/** touch_data: sixteen bytes spread over the frame hold `oldData`; write `newData` over them. */
+function* touchData(env: Env, vaddr: number, oldData: number, newData: number, sizeBits: number): Gen {
+  for (let i = 0; i < 16; i++) {
+    const offset = (2 ** sizeBits / 16) * i;
+    env.eq(yield* L.tsel4_read8(vaddr + offset), oldData, `byte ${offset} before`);
+    yield* L.tsel4_write8(vaddr + offset, newData);
+    env.eq(yield* L.tsel4_read8(vaddr + offset), newData, `byte ${offset} after`);
+  }
+}
+
+describe('exported frames (frames.c)', () => {
+  sel4test(
+    'FRAMEEXPORTS0001',
+    'Test that we can access all exported frames',
+    function* (env: Env) {
+      const types = frameTypes();
+      // an address aligned for, and large enough to hold, the largest frame
+      const vaddr = L.currentThread().arch.name === 'riscv64' ? 0x20_0000_0000 : 0x80_0000_0000;
+      const attr = geometry().defaultVMAttributes;
+      let memTotal = 0;
+      for (const ft of types) {
+        let once = false;
+        for (;;) {
+          // until the allocator runs out
+          let frame: number;
+          try {
+            frame = yield* allocObject(env, ft.type);
+          } catch {
+            break;
+          }
+          once = true;
+          memTotal += 2 ** ft.sizeBits;
+          yield* mapFrame(env, frame, vaddr);
+          yield* touchData(env, vaddr, 0, 0x55, ft.sizeBits);
+          // mapped again where it is: the same memory
+          env.eq(yield* remap(frame, vaddr, attr), L.seL4_NoError, 'Page_Map at the address it is mapped at');
+          yield* touchData(env, vaddr, 0x55, 0x56, ft.sizeBits);
+          env.eq(yield* unmap(frame), L.seL4_NoError, 'Page_Unmap');
+        }
+        env.assert(once, `at least one frame of 2^${ft.sizeBits} bytes`);
+      }
+      env.check(memTotal > 0, 'some memory was exported');
+    },
+    // the test's allocator is the board's RAM: a board of 2 GiB has room for one 1 GiB page
+    { ramBytes: 2 * 1024 * 1024 * 1024, checkEvery: 200 },
+  );
+});
