@@ -4,7 +4,9 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env } from '../src/env.js';
 import {
+  allocEndpoint,
   allocTcb,
   areTcbsDistinct,
   cnodeCancelBadgedSends,
@@ -16,11 +18,9 @@ import {
   cnodeRevoke,
   cnodeRotate,
   cnodeSaveCaller,
-  allocEndpoint,
-  type Env,
   getFreeSlot,
   isSlotEmpty,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 /** get_cap: a TCB cap in a new slot. */

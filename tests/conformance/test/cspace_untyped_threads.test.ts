@@ -5,18 +5,8 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
-import {
-  allocCNode,
-  allocEndpoint,
-  allocUntyped,
-  cleanupHelper,
-  createHelperThread,
-  type Env,
-  FAILURE,
-  type Gen,
-  getFreeSlot,
-  startHelper,
-} from '../src/env.js';
+import { type Env, FAILURE, type Gen } from '../src/env.js';
+import { allocCNode, allocEndpoint, allocUntyped, cleanupHelper, createHelperThread, getFreeSlot, startHelper } from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 const READY_MAGIC = 0x12374153;

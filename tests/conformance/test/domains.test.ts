@@ -10,7 +10,8 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
-import { cleanupHelper, createHelperThread, type Env, FAILURE, type Gen, type Helper, setHelperPriority, startHelper, SUCCESS, waitForHelper } from '../src/env.js';
+import { type Env, FAILURE, type Gen, SUCCESS } from '../src/env.js';
+import { cleanupHelper, createHelperThread, type Helper, setHelperPriority, startHelper, waitForHelper } from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 import { sel4testSleep, sleepBusy } from '../src/timer.js';
 

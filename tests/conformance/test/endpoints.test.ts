@@ -5,6 +5,7 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen, uword } from '../src/env.js';
 import {
   allocEndpoint,
   cleanupHelper,
@@ -13,14 +14,11 @@ import {
   cnodeMint,
   cnodeRevoke,
   createHelperThread,
-  type Env,
-  type Gen,
   getFreeSlot,
   type Helper,
   setHelperPriority,
   startHelper,
-  uword,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { LONG_LOOPS, sel4test } from '../src/define.js';
 
 const NUM_BADGED_CLIENTS = 32;

@@ -26,27 +26,24 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen, UndefinedInstruction, uword } from '../src/env.js';
 import {
+  allocEndpoint,
   cleanupHelper,
   cnodeMint,
   copyCapToProcess,
   createHelperProcess,
   createHelperThread,
-  allocEndpoint,
-  type Env,
-  type Gen,
   getFreeSlot,
   guardSkipWord,
   type Helper,
-  UndefinedInstruction,
   PROCESS_CSPACE_SIZE_BITS,
   readOwnRegister,
   setHelperPriority,
   startHelper,
-  uword,
   waitForHelper,
   writeOwnRegister,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 const FAULT_DATA_READ_PAGEFAULT = 1;

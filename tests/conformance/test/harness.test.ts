@@ -1,6 +1,7 @@
 import * as L from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
-import { runTest, verdict, createHelperThread, startHelper, waitForHelper, type Env } from '../src/env.js';
+import { type Env, runTest, verdict } from '../src/env.js';
+import { createHelperThread, startHelper, waitForHelper } from '../src/helpers.js';
 describe('harness sanity', () => {
   it('catches a failed check', () => {
     const o = runTest(function* (env: Env) { env.eq(1, 2, 'one is two'); });

@@ -7,6 +7,7 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, FAILURE, type Gen, SUCCESS } from '../src/env.js';
 import {
   allocEndpoint,
   cleanupHelper,
@@ -14,16 +15,12 @@ import {
   copyCapToProcess,
   createHelperProcess,
   createHelperThread,
-  type Env,
-  type Gen,
   type Helper,
   type HelperFn,
   setHelperPriority,
   startHelper,
-  SUCCESS,
-  FAILURE,
   waitForHelper,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { LONG_LOOPS, sel4test } from '../src/define.js';
 
 const MIN_LENGTH = 0;

@@ -6,6 +6,7 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen } from '../src/env.js';
 import {
   allocEndpoint,
   cleanupHelper,
@@ -14,13 +15,11 @@ import {
   cnodeMint,
   cnodeSaveCaller,
   createHelperThread,
-  type Env,
-  type Gen,
   getFreeSlot,
   isSlotEmpty,
   setCapReceivePath,
   startHelper,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 const MAGIC1 = 42;

@@ -4,20 +4,19 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen } from '../src/env.js';
 import {
   allocEndpoint,
   cleanupHelper,
   cnodeCopy,
   cnodeDelete,
   createHelperThread,
-  type Env,
-  type Gen,
   getFreeSlot,
   getHelperIpcBufferAddr,
   guardSkipWord,
   startHelper,
   waitForHelper,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 /** The device frame sel4test's driver hands every test (env->device_frame): from device untyped. */

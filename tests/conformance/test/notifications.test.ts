@@ -5,6 +5,7 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen } from '../src/env.js';
 import {
   allocEndpoint,
   allocNotification,
@@ -12,13 +13,11 @@ import {
   cnodeDelete,
   cnodeMint,
   createHelperThread,
-  type Env,
-  type Gen,
   getFreeSlot,
   setHelperPriority,
   startHelper,
   waitForHelper,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 describe('non-blocking receive (nbwait.c)', () => {

@@ -8,7 +8,16 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
-import { allocCNode, allocEndpoint, cleanupHelper, createHelperThread, type Env, type Gen, setHelperPriority, startHelper, waitForHelper } from '../src/env.js';
+import { type Env, type Gen } from '../src/env.js';
+import {
+  allocCNode,
+  allocEndpoint,
+  cleanupHelper,
+  createHelperThread,
+  setHelperPriority,
+  startHelper,
+  waitForHelper,
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 import { sel4testNtfnTimerWait, sel4testPeriodicStart, sel4testTimestamp } from '../src/timer.js';
 

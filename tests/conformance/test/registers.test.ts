@@ -9,16 +9,8 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
-import {
-  allocNotification,
-  cleanupHelper,
-  createHelperThread,
-  type Env,
-  type Gen,
-  readOwnRegister,
-  uword,
-  writeOwnRegister,
-} from '../src/env.js';
+import { type Env, type Gen, uword } from '../src/env.js';
+import { allocNotification, cleanupHelper, createHelperThread, readOwnRegister, writeOwnRegister } from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 /** REGRESSIONS0001's register values per arch (seL4_UserContext field: value), pc excluded. */

@@ -5,7 +5,8 @@
 import * as L from '@tsel4/libsel4';
 import { startThread } from '@tsel4/sel4utils';
 import { describe, expect, it } from 'vitest';
-import { allocEndpoint, createHelperThread, type Env, runTest, verdict } from '../src/env.js';
+import { type Env, runTest, verdict } from '../src/env.js';
+import { allocEndpoint, createHelperThread } from '../src/helpers.js';
 
 describe('regressions found by the conformance suite', () => {
   it('with nothing to run in the current domain, the machine waits for the tick that ends it instead of stopping (machine run loop, DOMAINS0004)', () => {

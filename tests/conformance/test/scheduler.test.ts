@@ -10,20 +10,18 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen, OUR_PRIO } from '../src/env.js';
 import {
   allocEndpoint,
   cleanupHelper,
   createHelperThread,
-  type Env,
-  type Gen,
   type Helper,
-  OUR_PRIO,
   setHelperMcp,
   setHelperPriority,
   spin,
   startHelper,
   waitForHelper,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 import { sel4testNtfnTimerWait, sel4testPeriodicStart, sel4testTimestamp } from '../src/timer.js';
 

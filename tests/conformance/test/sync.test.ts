@@ -4,7 +4,8 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
-import { allocNotification, cleanupHelper, createHelperThread, type Env, type Gen, type Helper, startHelper, waitForHelper } from '../src/env.js';
+import { type Env, type Gen } from '../src/env.js';
+import { allocNotification, cleanupHelper, createHelperThread, type Helper, startHelper, waitForHelper } from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 import { BinarySemaphore, ConditionVariable, Semaphore } from '../src/sync.js';
 

@@ -6,6 +6,7 @@
  */
 import * as L from '@tsel4/libsel4';
 import { describe } from 'vitest';
+import { type Env, type Gen } from '../src/env.js';
 import {
   allocEndpoint,
   allocObject,
@@ -15,15 +16,13 @@ import {
   cnodeDelete,
   createHelperProcess,
   createHelperThread,
-  type Env,
-  type Gen,
   getFreeSlot,
   guardSkipWord,
   mapFrame,
   setHelperPriority,
   startHelper,
   waitForHelper,
-} from '../src/env.js';
+} from '../src/helpers.js';
 import { sel4test } from '../src/define.js';
 
 function geometry() {
