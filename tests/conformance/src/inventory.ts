@@ -189,7 +189,7 @@ export const INVENTORY: readonly Area[] = [
       ported('VSPACE0003'),
       ported('VSPACE0004'),
       ported('VSPACE0005', 'with the invariant checker every 100 steps instead of after every kernel entry (513 VSpaces)'),
-      ported('VSPACE0006', `${PROCESSES}, each with a frame mapped at 0x10000000, the memory sel4test\'s processes touch there; with the invariant checker every 50 steps`),
+      ported('VSPACE0006', 'a helper process in a VSpace of its own from each new ASID pool, with a frame mapped at 0x10000000 (the memory sel4test\'s processes touch there); with the invariant checker every 50 steps'),
       na('VSPACE0010', 'ia32 only (dirty and accessed bits)'),
       ported('PT0001', 'on qemu-arm-virt (sel4test has it for ARM only); the reservation\'s upper paging levels are made by mapping a large page into it first'),
       na('PT0002', 'aarch32 only (sections and supersections)'),
