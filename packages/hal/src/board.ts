@@ -10,6 +10,7 @@
 
 import { type Arch, type ArchName, ARCHS } from './arch.js';
 import { Cpu, DebugConsole, InterruptController } from './cpu.js';
+import { IoPortBus } from './ioports.js';
 import { type MemoryBacking, type MemoryRegion, type MemoryState, PAGE_SIZE, PhysicalMemory } from './memory.js';
 
 /** The names of the boards tsel4 has. */
@@ -143,6 +144,8 @@ export class Board {
   readonly irq: InterruptController;
   readonly cpu: Cpu;
   readonly console = new DebugConsole();
+  /** The I/O port space on x86 boards (null elsewhere). */
+  readonly ioPorts: IoPortBus | null;
   /** RAM regions (one, or two when the PC's hole splits it). */
   readonly ram: readonly MemoryRegion[];
   readonly devices: readonly MemoryRegion[];
@@ -159,6 +162,7 @@ export class Board {
     this.memory = new PhysicalMemory(spec.name, [...this.ram, ...spec.devices], backing);
     this.irq = new InterruptController(spec.maxIrq, spec.timerIrq);
     this.cpu = new Cpu(this.arch, this.irq, tickCycles);
+    this.ioPorts = this.arch.name === 'x86_64' || this.arch.name === 'ia32' ? new IoPortBus() : null;
   }
 
   get name(): BoardName {

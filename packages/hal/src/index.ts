@@ -6,3 +6,4 @@ export * from './arch.js';
 export * from './memory.js';
 export * from './cpu.js';
 export * from './board.js';
+export * from './ioports.js';

@@ -7,6 +7,7 @@ import type { Board } from '@tsel4/hal';
 import { CapType, type KernelHooks, type Tcb } from '@tsel4/object';
 import { type KernelConfig, kernelConfig } from './config.js';
 import { cancelAllIPC, cancelBadgedSends } from './ipc.js';
+import { freeIOPortRange } from './ioport.js';
 import { deletedIRQHandler, deletingIRQHandler } from './irq.js';
 import { Kernel } from './kernel.js';
 import { cancelAllSignals } from './signal.js';
@@ -39,6 +40,7 @@ function hooksFor(k: Kernel): KernelHooks {
     deletingIRQHandler: (irq) => deletingIRQHandler(k, irq),
     postCapDeletion: (cap) => {
       if (cap.type === CapType.IrqHandler) deletedIRQHandler(k, cap.irq);
+      else if (cap.type === CapType.IOPort) freeIOPortRange(k, cap.firstPort, cap.lastPort);
     },
     preemptionPoint: () => preemptionPoint(k),
     tcbCreated: (tcb) => {

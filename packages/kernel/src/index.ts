@@ -15,6 +15,7 @@ export * from './faults.js';
 export * from './threads.js';
 export * from './tcbops.js';
 export * from './irq.js';
+export * from './ioport.js';
 export * from './asid.js';
 export * from './vspace.js';
 export * from './translate.js';

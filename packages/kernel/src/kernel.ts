@@ -118,6 +118,9 @@ export class Kernel {
   readonly irqState: Uint8Array;
   readonly irqNode: Cte[];
 
+  /** x86KSAllocatedIOPorts: one bit per I/O port handed out by IOPortControl_Issue. */
+  readonly allocatedIOPorts = new Uint32Array(65536 / 32);
+
   /** Every TCB ever created, for debugging and the invariant checker (seL4's debug TCB list). */
   readonly tcbs = new Set<Tcb>();
   /** The root task's TCB (null before boot). */

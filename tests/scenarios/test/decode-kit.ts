@@ -7,7 +7,8 @@
 import * as L from '@tsel4/libsel4';
 import { createThread, mint } from '@tsel4/sel4utils';
 import type { BoardName } from '@tsel4/hal';
-import { type Gen, info, type RootCtx, scenario } from './harness.js';
+import type { Machine } from '@tsel4/syscalls';
+import { type Gen, info, machineFor, type RootCtx } from './harness.js';
 
 export type Word = number | bigint;
 
@@ -52,9 +53,9 @@ export interface Case {
 }
 
 /** Run every case in one machine; returns each case's reply by name. */
-export function runTable(cases: readonly Case[], board: BoardName = 'pc99'): Map<string, string> {
+export function runTable(cases: readonly Case[], board: BoardName = 'pc99', prepare?: (m: Machine) => void): Map<string, string> {
   const out = new Map<string, string>();
-  const s = scenario(
+  const { m } = machineFor(
     function* (c: RootCtx) {
       const wb = L.currentThread().arch.wordBits;
       const ep = yield* c.alloc.allocObject(L.seL4_EndpointObject);
@@ -75,8 +76,10 @@ export function runTable(cases: readonly Case[], board: BoardName = 'pc99'): Map
       };
       for (const k of cases) out.set(k.name, yield* k.run(kit));
     },
-    { board },
+    { board, checkInvariants: true },
   );
-  if (s.r.reason !== 'idle') throw new Error(`decode table stopped: ${s.r.reason}`);
+  prepare?.(m);
+  const r = m.run({ maxSteps: 200_000 });
+  if (r.reason !== 'idle') throw new Error(`decode table stopped: ${r.reason}`);
   return out;
 }

@@ -6,6 +6,7 @@
 
 import { doReplyTransfer, sendIPC, sendSignal, setThreadState } from '@tsel4/kernel';
 import { CapType, type Endpoint, type Notification, type OpResult, SyscallError, type Tcb, ThreadState } from '@tsel4/object';
+import { decodeX86PortControlInvocation, decodeX86PortInvocation } from './ioport.js';
 import type { Invocation } from '../invocation.js';
 import { decodeARMMMUInvocation } from './arm.js';
 import { decodeCNodeInvocation } from './cnode.js';
@@ -70,9 +71,11 @@ export function decodeInvocation(inv: Invocation): OpResult {
     case CapType.ASIDControl:
     case CapType.ASIDPool:
       return decodeArchInvocation(inv);
+    case CapType.IOPortControl:
+      return decodeX86PortControlInvocation(inv);
+    case CapType.IOPort:
+      return decodeX86PortInvocation(inv);
     default:
-      // IO port caps: their invocations are not implemented yet, and answer as seL4 does an
-      // invocation it does not recognise.
       return SyscallError.illegalOperation();
   }
 }
