@@ -42,6 +42,7 @@ import {
   type Tcb,
   TCB_CALLER,
   TCB_REPLY,
+  type TcbQueue,
   ThreadState,
 } from '@tsel4/object';
 import { seL4_Fault_CapFault } from '@tsel4/libsel4';
@@ -386,13 +387,15 @@ export function cancelIPC(k: Kernel, t: Tcb): void {
   }
 }
 
-/** seL4's cancelAllIPC: the endpoint is going away; every queued thread restarts its syscall. */
-export function cancelAllIPC(k: Kernel, ep: Endpoint): void {
-  if (ep.state === EPState.Idle) return;
-  let t = ep.head;
-  ep.state = EPState.Idle;
-  ep.head = null;
-  ep.tail = null;
+/**
+ * Empty the queue of an endpoint or notification that is going away: each thread, head first,
+ * restarts its syscall and goes to the head of its ready queue (the loop of seL4's cancelAllIPC
+ * and cancelAllSignals). The caller sets the object's state.
+ */
+export function restartAllQueued(k: Kernel, q: TcbQueue): void {
+  let t = q.head;
+  q.head = null;
+  q.tail = null;
   while (t !== null) {
     const next = t.epNext;
     t.epNext = null;
@@ -402,6 +405,13 @@ export function cancelAllIPC(k: Kernel, ep: Endpoint): void {
     t = next;
   }
   rescheduleRequired(k);
+}
+
+/** seL4's cancelAllIPC: the endpoint is going away; every queued thread restarts its syscall. */
+export function cancelAllIPC(k: Kernel, ep: Endpoint): void {
+  if (ep.state === EPState.Idle) return;
+  ep.state = EPState.Idle;
+  restartAllQueued(k, ep);
 }
 
 /** seL4's cancelBadgedSends: restart every sender queued with this badge. */

@@ -6,10 +6,10 @@
  */
 
 import { queueAppend, queueRemove, type Notification, NtfnState, type Tcb, ThreadState, type Cap } from '@tsel4/object';
-import { cancelIPC, completeSignal, doNBRecvFailedTransfer } from './ipc.js';
+import { cancelIPC, completeSignal, doNBRecvFailedTransfer, restartAllQueued } from './ipc.js';
 import type { Kernel } from './kernel.js';
 import { setReg } from './registers.js';
-import { possibleSwitchTo, rescheduleRequired, scheduleTCB, setThreadState, tcbSchedEnqueue } from './scheduler.js';
+import { possibleSwitchTo, scheduleTCB, setThreadState } from './scheduler.js';
 
 function setActive(ntfn: Notification, badgeLo: number, badgeHi: number): void {
   ntfn.state = NtfnState.Active;
@@ -83,17 +83,6 @@ export function cancelSignal(k: Kernel, t: Tcb, ntfn: Notification): void {
 /** seL4's cancelAllSignals: the notification is going away; its waiters restart their syscall. */
 export function cancelAllSignals(k: Kernel, ntfn: Notification): void {
   if (ntfn.state !== NtfnState.Waiting) return;
-  let t = ntfn.head;
   ntfn.state = NtfnState.Idle;
-  ntfn.head = null;
-  ntfn.tail = null;
-  while (t !== null) {
-    const next = t.epNext;
-    t.epNext = null;
-    t.epPrev = null;
-    setThreadState(k, t, ThreadState.Restart);
-    tcbSchedEnqueue(k, t);
-    t = next;
-  }
-  rescheduleRequired(k);
+  restartAllQueued(k, ntfn);
 }

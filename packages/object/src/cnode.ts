@@ -118,7 +118,7 @@ export class LookupResult {
  * Bits [start, start + n) of the word `hi:lo` as a number (n ≤ 52: radix widths always are).
  * Shift counts stay below 32, since JS takes them modulo 32.
  */
-function bitsAsNumber(lo: number, hi: number, start: number, n: number): number {
+export function bitsAsNumber(lo: number, hi: number, start: number, n: number): number {
   let vlo: number;
   let vhi: number;
   if (start === 0) {
@@ -139,7 +139,7 @@ function bitsAsNumber(lo: number, hi: number, start: number, n: number): number 
 }
 
 /** True when bits [start, start + n) of `hi:lo` equal the guard `gHi:gLo` (n ≤ 63). */
-function guardMatches(lo: number, hi: number, start: number, n: number, gLo: number, gHi: number): boolean {
+export function guardMatches(lo: number, hi: number, start: number, n: number, gLo: number, gHi: number): boolean {
   if (n === 0) return gLo === 0 && gHi === 0;
   let vlo: number;
   let vhi: number;

@@ -7,11 +7,13 @@
  */
 
 import {
+  bitsAsNumber,
   type Cap,
   CapType,
   type CNodeObj,
   type Endpoint,
   EPState,
+  guardMatches,
   NtfnState,
   NULL_CAP,
   type PagingObject,
@@ -46,11 +48,11 @@ function lookupFp(cap: Cap, lo: number, hi: number, wordBits: number): Cap | nul
     // the bits of the cptr at [wordBits - bits - guardBits, wordBits - bits)
     if (guardBits !== 0) {
       const start = wordBits - bits - guardBits;
-      if (start < 0 || !fieldEquals(lo, hi, start, guardBits, cap.guardLo, cap.guardHi)) return null;
+      if (start < 0 || !guardMatches(lo, hi, start, guardBits, cap.guardLo, cap.guardHi)) return null;
     }
     const istart = wordBits - bits - guardBits - radixBits;
     if (istart < 0) return null;
-    const index = field(lo, hi, istart, radixBits);
+    const index = bitsAsNumber(lo, hi, istart, radixBits);
     const next = (cap.obj as CNodeObj).peek(index);
     bits += guardBits + radixBits;
     if (next === undefined) return null;
@@ -58,44 +60,6 @@ function lookupFp(cap: Cap, lo: number, hi: number, wordBits: number): Cap | nul
     if (bits >= wordBits || cap.type !== CapType.CNode) break;
   }
   return bits > wordBits ? null : cap;
-}
-
-/** Bits [start, start + n) of hi:lo as a number (n ≤ 52). */
-function field(lo: number, hi: number, start: number, n: number): number {
-  let vlo: number;
-  let vhi: number;
-  if (start === 0) {
-    vlo = lo;
-    vhi = hi;
-  } else if (start < 32) {
-    vlo = (lo >>> start) | (hi << (32 - start));
-    vhi = hi >>> start;
-  } else {
-    vlo = hi >>> (start - 32);
-    vhi = 0;
-  }
-  if (n < 32) return (vlo & ((1 << n) - 1)) >>> 0;
-  if (n === 32) return vlo >>> 0;
-  return ((vhi & ((1 << (n - 32)) - 1)) >>> 0) * 4294967296 + (vlo >>> 0);
-}
-
-function fieldEquals(lo: number, hi: number, start: number, n: number, gLo: number, gHi: number): boolean {
-  let vlo: number;
-  let vhi: number;
-  if (start === 0) {
-    vlo = lo;
-    vhi = hi;
-  } else if (start < 32) {
-    vlo = (lo >>> start) | (hi << (32 - start));
-    vhi = hi >>> start;
-  } else {
-    vlo = hi >>> (start - 32);
-    vhi = 0;
-  }
-  if (n < 32) return (vlo & ((1 << n) - 1)) >>> 0 === gLo && gHi === 0;
-  if (vlo >>> 0 !== gLo) return false;
-  if (n === 32) return gHi === 0;
-  return (vhi & ((1 << (n - 32)) - 1)) >>> 0 === gHi;
 }
 
 /** seL4's isValidVTableRoot_fp: a mapped VSpace root cap of this arch. */
