@@ -29,19 +29,19 @@ export function invokeIRQControl(k: Kernel, irq: number, handlerSlot: Cte, contr
 }
 
 /** seL4's invokeIRQHandler_AckIRQ: unmask the line. */
-export function ackIRQ(k: Kernel, irq: number): void {
+export function invokeIRQHandler_AckIRQ(k: Kernel, irq: number): void {
   k.board.irq.setMasked(irq, false);
 }
 
 /** seL4's invokeIRQHandler_SetIRQHandler: the line will signal the notification cap in `slot`. */
-export function setIRQHandler(k: Kernel, irq: number, cap: Cap, slot: Cte): void {
+export function invokeIRQHandler_SetIRQHandler(k: Kernel, irq: number, cap: Cap, slot: Cte): void {
   const irqSlot = k.irqNode[irq]!;
   cteDeleteOne(k.space, irqSlot);
   cteInsert(cap, slot, irqSlot);
 }
 
 /** seL4's invokeIRQHandler_ClearIRQHandler. */
-export function clearIRQHandler(k: Kernel, irq: number): void {
+export function invokeIRQHandler_ClearIRQHandler(k: Kernel, irq: number): void {
   cteDeleteOne(k.space, k.irqNode[irq]!);
 }
 

@@ -266,3 +266,17 @@ export function setDomain(k: Kernel, t: Tcb, dom: number): void {
   if (t.isRunnable) tcbSchedEnqueue(k, t);
   if (t === k.curThread) rescheduleRequired(k);
 }
+
+/** seL4's DomainSet_ScheduleConfigure once decoded: entry `index` of the domain schedule. */
+export function invokeDomainScheduleConfigure(k: Kernel, index: number, domain: number, duration: number): void {
+  while (k.domainSchedule.length <= index) k.domainSchedule.push({ domain: 0, length: 0 });
+  k.domainSchedule[index] = { domain, length: duration };
+}
+
+/** seL4's DomainSet_ScheduleSetStart once decoded: the schedule restarts from `index`. */
+export function invokeDomainScheduleSetStart(k: Kernel, index: number): void {
+  k.domScheduleStart = index;
+  k.domainTime = 0;
+  k.domScheduleIdx = k.domainSchedule.length - 1;
+  rescheduleRequired(k);
+}

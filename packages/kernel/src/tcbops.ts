@@ -11,7 +11,7 @@ import {
   cteDelete,
   cteInsert,
   type Notification,
-  type OpResult,
+  type Preempted,
   PREEMPTED,
   sameObjectAs,
   threadCap,
@@ -51,7 +51,7 @@ export interface ThreadControl {
  * seL4's invokeTCB_ThreadControl. `slot` holds the TCB cap invoked: new root caps are installed
  * only if it and their source caps are still in place after the old ones were deleted.
  */
-export function invokeThreadControl(k: Kernel, target: Tcb, slot: Cte | null, tc: ThreadControl): OpResult {
+export function invokeTCB_ThreadControl(k: Kernel, target: Tcb, slot: Cte | null, tc: ThreadControl): Preempted | null {
   const tCap = threadCap(target);
   const stillThere = (src: CapSource) => sameObjectAs(src.cap, src.srcSlot.cap) && slot !== null && sameObjectAs(tCap, slot.cap);
   if (tc.faultEP !== undefined) {
@@ -83,7 +83,7 @@ export function invokeThreadControl(k: Kernel, target: Tcb, slot: Cte | null, tc
 }
 
 /** seL4's invokeTCB_ReadRegisters: reply with `n` registers of `src` (seL4_UserContext order). */
-export function invokeReadRegisters(k: Kernel, src: Tcb, suspendSource: boolean, n: number, isCall: boolean): void {
+export function invokeTCB_ReadRegisters(k: Kernel, src: Tcb, suspendSource: boolean, n: number, isCall: boolean): void {
   const thread = k.curThread;
   if (suspendSource) suspend(k, src);
   if (isCall) {
@@ -117,7 +117,7 @@ export function invokeReadRegisters(k: Kernel, src: Tcb, suspendSource: boolean,
  * seL4's invokeTCB_WriteRegisters: write `n` registers (seL4_UserContext order, sanitised) taken
  * from the invocation's arguments 2.. by `arg(i)` as [lo, hi].
  */
-export function invokeWriteRegisters(
+export function invokeTCB_WriteRegisters(
   k: Kernel,
   dest: Tcb,
   resumeTarget: boolean,
@@ -139,7 +139,7 @@ export function invokeWriteRegisters(
 }
 
 /** seL4's invokeTCB_CopyRegisters. */
-export function invokeCopyRegisters(
+export function invokeTCB_CopyRegisters(
   k: Kernel,
   dest: Tcb,
   src: Tcb,
@@ -184,17 +184,17 @@ export function invokeSetFlags(k: Kernel, t: Tcb, clear: number, set: number, is
 }
 
 /** seL4's invokeTCB_NotificationControl: bind `ntfn`, or unbind when null. */
-export function invokeNotificationControl(t: Tcb, ntfn: Notification | null): void {
+export function invokeTCB_NotificationControl(t: Tcb, ntfn: Notification | null): void {
   if (ntfn !== null) bindNotification(t, ntfn);
   else unbindNotification(t);
 }
 
 /** seL4's invokeTCB_Suspend. */
-export function invokeSuspend(k: Kernel, t: Tcb): void {
+export function invokeTCB_Suspend(k: Kernel, t: Tcb): void {
   suspend(k, t);
 }
 
 /** seL4's invokeTCB_Resume. */
-export function invokeResume(k: Kernel, t: Tcb): void {
+export function invokeTCB_Resume(k: Kernel, t: Tcb): void {
   restart(k, t);
 }

@@ -41,14 +41,16 @@ export interface Param {
   readonly cap: boolean;
 }
 
-/** One object invocation. */
-export interface Method {
+/** One object invocation; `Lb` is its label name and `S` its parameter line, as literal types. */
+export interface Method<Lb extends string = string, S extends readonly string[] = readonly string[]> {
   /** C interface (the invoked cap's type): 'seL4_CNode'. */
   readonly iface: string;
   /** C method name: 'Mint' (the stub is seL4_CNode_Mint). */
   readonly name: string;
   /** Invocation label name: 'CNodeMint'. */
-  readonly label: string;
+  readonly label: Lb;
+  /** The parameter line(s) the method was written with (their types carry the names). */
+  readonly spec: S;
   /** Inputs after the invoked capability, in order. */
   readonly params: readonly Param[];
   /** Outputs (returned in the reply's message registers). */
@@ -66,10 +68,15 @@ const VALUE_TYPES: ReadonlySet<string> = new Set<ValueType>([
   'seL4_ARM_VMAttributes', 'seL4_RISCV_VMAttributes',
 ]);
 
-function method(iface: string, name: string, label: string, spec = ''): Method {
+function method<const Lb extends string, const S extends readonly string[]>(
+  iface: string,
+  name: string,
+  label: Lb,
+  ...spec: S
+): Method<Lb, S> {
   const params: Param[] = [];
   const results: Param[] = [];
-  for (const tok of spec.split(/\s+/).filter(Boolean)) {
+  for (const tok of spec.join(' ').split(/\s+/).filter(Boolean)) {
     const out = tok.startsWith('>');
     const [pname, rawType] = (out ? tok.slice(1) : tok).split(':') as [string, string | undefined];
     if (rawType === undefined) throw new Error(`interface: bad parameter '${tok}' in ${label}`);
@@ -78,7 +85,7 @@ function method(iface: string, name: string, label: string, spec = ''): Method {
     if (!cap && !VALUE_TYPES.has(type)) throw new Error(`interface: unknown type '${type}' in ${label}`);
     (out ? results : params).push({ name: pname, type, cap });
   }
-  return { iface, name, label, params, results };
+  return { iface, name, label, spec, params, results };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -86,7 +93,7 @@ function method(iface: string, name: string, label: string, spec = ''): Method {
 
 const W = 'seL4_Word';
 
-export const GENERIC_METHODS: readonly Method[] = [
+export const GENERIC_METHODS = [
   method('seL4_Untyped', 'Retype', 'UntypedRetype',
     `type:${W} size_bits:${W} root:seL4_CNode* node_index:${W} node_depth:${W} node_offset:${W} num_objects:${W}`),
   method('seL4_TCB', 'ReadRegisters', 'TCBReadRegisters',
@@ -94,10 +101,10 @@ export const GENERIC_METHODS: readonly Method[] = [
   method('seL4_TCB', 'WriteRegisters', 'TCBWriteRegisters',
     `resume_target:seL4_Bool arch_flags:seL4_Uint8 count:${W} regs:seL4_UserContext`),
   method('seL4_TCB', 'CopyRegisters', 'TCBCopyRegisters',
-    'source:seL4_TCB* suspend_source:seL4_Bool resume_target:seL4_Bool transfer_frame:seL4_Bool ' +
+    'source:seL4_TCB* suspend_source:seL4_Bool resume_target:seL4_Bool transfer_frame:seL4_Bool',
       'transfer_integer:seL4_Bool arch_flags:seL4_Uint8'),
   method('seL4_TCB', 'Configure', 'TCBConfigure',
-    `fault_ep:${W} cspace_root:seL4_CNode* cspace_root_data:${W} vspace_root:seL4_CPtr* ` +
+    `fault_ep:${W} cspace_root:seL4_CNode* cspace_root_data:${W} vspace_root:seL4_CPtr*`,
       `vspace_root_data:${W} buffer:${W} bufferFrame:seL4_CPtr*`),
   method('seL4_TCB', 'SetPriority', 'TCBSetPriority', `authority:seL4_TCB* priority:${W}`),
   method('seL4_TCB', 'SetMCPriority', 'TCBSetMCPriority', `authority:seL4_TCB* mcp:${W}`),
@@ -117,14 +124,14 @@ export const GENERIC_METHODS: readonly Method[] = [
   method('seL4_CNode', 'Copy', 'CNodeCopy',
     `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8 rights:seL4_CapRights_t`),
   method('seL4_CNode', 'Mint', 'CNodeMint',
-    `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8 ` +
+    `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8`,
       `rights:seL4_CapRights_t badge:${W}`),
   method('seL4_CNode', 'Move', 'CNodeMove',
     `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8`),
   method('seL4_CNode', 'Mutate', 'CNodeMutate',
     `dest_index:${W} dest_depth:seL4_Uint8 src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8 badge:${W}`),
   method('seL4_CNode', 'Rotate', 'CNodeRotate',
-    `dest_index:${W} dest_depth:seL4_Uint8 dest_badge:${W} pivot_root:seL4_CNode* pivot_index:${W} ` +
+    `dest_index:${W} dest_depth:seL4_Uint8 dest_badge:${W} pivot_root:seL4_CNode* pivot_index:${W}`,
       `pivot_depth:seL4_Uint8 pivot_badge:${W} src_root:seL4_CNode* src_index:${W} src_depth:seL4_Uint8`),
   method('seL4_CNode', 'SaveCaller', 'CNodeSaveCaller', `index:${W} depth:seL4_Uint8`),
   method('seL4_IRQControl', 'Get', 'IRQIssueIRQHandler', `irq:${W} root:seL4_CNode* index:${W} depth:seL4_Uint8`),
@@ -144,7 +151,7 @@ const X86_VMA = 'seL4_X86_VMAttributes';
 const ARM_VMA = 'seL4_ARM_VMAttributes';
 const RV_VMA = 'seL4_RISCV_VMAttributes';
 
-function x86Arch(ia32: boolean): Method[] {
+function x86Arch(ia32: boolean) {
   return [
     method('seL4_X86_PageDirectory', 'Map', 'X86PageDirectoryMap', `vspace:seL4_CPtr* vaddr:${W} attr:${X86_VMA}`),
     method('seL4_X86_PageDirectory', 'Unmap', 'X86PageDirectoryUnmap'),
@@ -178,13 +185,17 @@ function x86Arch(ia32: boolean): Method[] {
   ];
 }
 
-function armCacheOps(iface: string, prefix: string, a: string, b: string): Method[] {
-  return ['Clean_Data', 'Invalidate_Data', 'CleanInvalidate_Data', 'Unify_Instruction'].map((op) =>
-    method(iface, op, `${prefix}${op}`, `${a}:${W} ${b}:${W}`),
+/** The four cache-maintenance methods of ARM pages and VSpace roots. */
+export const ARM_CACHE_OPS = ['Clean_Data', 'Invalidate_Data', 'CleanInvalidate_Data', 'Unify_Instruction'] as const;
+export type ArmCacheOp = (typeof ARM_CACHE_OPS)[number];
+
+function armCacheOps<const P extends string, const A extends string, const B extends string>(iface: string, prefix: P, a: A, b: B) {
+  return ARM_CACHE_OPS.map((op) =>
+    method(iface, op, `${prefix}${op}` as `${P}${ArmCacheOp}`, `${a}:${W} ${b}:${W}` as `${A}:seL4_Word ${B}:seL4_Word`),
   );
 }
 
-function armArch(): Method[] {
+function armArch() {
   return [
     method('seL4_ARM_PageTable', 'Map', 'ARMPageTableMap', `vspace:seL4_CPtr* vaddr:${W} attr:${ARM_VMA}`),
     method('seL4_ARM_PageTable', 'Unmap', 'ARMPageTableUnmap'),
@@ -202,7 +213,7 @@ function armArch(): Method[] {
   ];
 }
 
-function riscvArch(): Method[] {
+function riscvArch() {
   return [
     method('seL4_RISCV_PageTable', 'Map', 'RISCVPageTableMap', `vspace:seL4_RISCV_PageTable* vaddr:${W} attr:${RV_VMA}`),
     method('seL4_RISCV_PageTable', 'Unmap', 'RISCVPageTableUnmap'),
@@ -218,25 +229,92 @@ function riscvArch(): Method[] {
   ];
 }
 
+const X86_64_METHODS = [
+  method('seL4_X86_PDPT', 'Map', 'X86PDPTMap', `pml4:seL4_X64_PML4* vaddr:${W} attr:${X86_VMA}`),
+  method('seL4_X86_PDPT', 'Unmap', 'X86PDPTUnmap'),
+  ...x86Arch(false),
+];
+const AARCH64_METHODS = [
+  ...armCacheOps('seL4_ARM_VSpace', 'ARMVSpace', 'start', 'end'),
+  method('seL4_ARM_SMC', 'Call', 'ARMSMCCall', 'smc_args:seL4_ARM_SMCContext >smc_response:seL4_ARM_SMCContext'),
+  ...armArch(),
+];
+const RISCV64_METHODS = riscvArch();
+const IA32_METHODS = x86Arch(true);
+const AARCH32_METHODS = [...armCacheOps('seL4_ARM_PageDirectory', 'ARMPD', 'start', 'end'), ...armArch()];
+
 /** Arch-specific methods of each arch, in label order (sel4_arch file first, then arch file). */
 export const ARCH_METHODS: Readonly<Record<ArchName, readonly Method[]>> = {
-  x86_64: [
-    method('seL4_X86_PDPT', 'Map', 'X86PDPTMap', `pml4:seL4_X64_PML4* vaddr:${W} attr:${X86_VMA}`),
-    method('seL4_X86_PDPT', 'Unmap', 'X86PDPTUnmap'),
-    ...x86Arch(false),
-  ],
-  aarch64: [
-    ...armCacheOps('seL4_ARM_VSpace', 'ARMVSpace', 'start', 'end'),
-    method('seL4_ARM_SMC', 'Call', 'ARMSMCCall', 'smc_args:seL4_ARM_SMCContext >smc_response:seL4_ARM_SMCContext'),
-    ...armArch(),
-  ],
-  riscv64: riscvArch(),
-  ia32: x86Arch(true),
-  aarch32: [...armCacheOps('seL4_ARM_PageDirectory', 'ARMPD', 'start', 'end'), ...armArch()],
+  x86_64: X86_64_METHODS,
+  aarch64: AARCH64_METHODS,
+  riscv64: RISCV64_METHODS,
+  ia32: IA32_METHODS,
+  aarch32: AARCH32_METHODS,
 };
 
 /** Number of generic labels, counting InvalidInvocation at 0 (seL4's nInvocationLabels). */
 export const nInvocationLabels = GENERIC_METHODS.length + 1;
+
+// ---------------------------------------------------------------------------------------------
+// Typed labels: a label name that is not in the table is a compile error.
+
+type AnyMethod = Method<string, readonly string[]>;
+type LabelsOf<T extends readonly AnyMethod[]> = T[number]['label'];
+
+/** Label names of the generic methods (their numbers are the same on every arch). */
+export type GenericLabelName = LabelsOf<typeof GENERIC_METHODS>;
+
+function labelTable<const T extends readonly AnyMethod[]>(methods: T, first: number): Readonly<Record<LabelsOf<T>, number>> {
+  return Object.fromEntries(methods.map((m, i) => [m.label, first + i])) as Record<LabelsOf<T>, number>;
+}
+
+/** The generic invocation labels (seL4's enum invocation_label), by name. */
+export const GenericLabel = labelTable(GENERIC_METHODS, 1);
+/** The arch invocation labels of each arch (seL4's enum arch_invocation_label), by name. */
+export const X86_64Label = labelTable(X86_64_METHODS, nInvocationLabels);
+export const AArch64Label = labelTable(AARCH64_METHODS, nInvocationLabels);
+export const RISCV64Label = labelTable(RISCV64_METHODS, nInvocationLabels);
+export const IA32Label = labelTable(IA32_METHODS, nInvocationLabels);
+export const AArch32Label = labelTable(AARCH32_METHODS, nInvocationLabels);
+
+/** Every method of the table, with its label and parameter names as literal types. */
+export type TableMethod =
+  | (typeof GENERIC_METHODS)[number]
+  | (typeof X86_64_METHODS)[number]
+  | (typeof AARCH64_METHODS)[number]
+  | (typeof RISCV64_METHODS)[number]
+  | (typeof IA32_METHODS)[number]
+  | (typeof AARCH32_METHODS)[number];
+
+/** Every label name of every arch. */
+export type LabelName = TableMethod['label'];
+
+type ParamName<T extends string, Cap extends boolean> = T extends `>${string}`
+  ? never
+  : T extends `${infer N}:${infer Ty}`
+    ? Ty extends `${string}*`
+      ? Cap extends true ? N : never
+      : Cap extends true ? never : N
+    : never;
+type ParamNames<S extends string, Cap extends boolean> = S extends `${infer A} ${infer R}`
+  ? ParamName<A, Cap> | ParamNames<R, Cap>
+  : ParamName<S, Cap>;
+
+/** The value (message-register) parameter names of the method labelled `Lb`. */
+export type ValueParamName<Lb extends LabelName> = ParamNames<Extract<TableMethod, { label: Lb }>['spec'][number], false>;
+/** The capability parameter names of the method labelled `Lb`. */
+export type CapParamName<Lb extends LabelName> = ParamNames<Extract<TableMethod, { label: Lb }>['spec'][number], true>;
+
+const allMethods: readonly AnyMethod[] = [
+  ...GENERIC_METHODS, ...X86_64_METHODS, ...AARCH64_METHODS, ...RISCV64_METHODS, ...IA32_METHODS, ...AARCH32_METHODS,
+];
+
+/** The method labelled `label` (the first arch that has it: the layout is the same on each). */
+export function methodNamed<Lb extends LabelName>(label: Lb): Method<Lb> {
+  const m = allMethods.find((x) => x.label === label);
+  if (m === undefined) throw new Error(`no method labelled ${label}`);
+  return m as Method<Lb>;
+}
 
 /** Every method of `arch`, generic first, with its invocation label number. */
 export interface NumberedMethod extends Method {

@@ -17,7 +17,7 @@ import { type Cap, CapType, NULL_CAP, ZOMBIE_TCB, zombieCap } from './cap.js';
 import { isArchCap } from './capops.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte } from './cte.js';
-import { type OpResult, PREEMPTED } from './errors.js';
+import { PREEMPTED } from './errors.js';
 import type { Endpoint, Notification } from './kobject.js';
 import { capSwapForDelete, emptySlot, isFinalCapability, isMDBParentOf } from './mdb.js';
 import { unbindMaybeNotification, unbindNotification } from './notification.js';
@@ -175,7 +175,7 @@ export function cteDeleteOne(space: ObjectSpace, slot: Cte): void {
 }
 
 /** seL4's cteRevoke: delete every descendant of the cap in `slot`, keeping the cap itself. */
-export function cteRevoke(space: ObjectSpace, slot: Cte): OpResult {
+export function cteRevoke(space: ObjectSpace, slot: Cte): typeof PREEMPTED | null {
   for (let next = slot.mdbNext; next !== null && isMDBParentOf(slot, next); next = slot.mdbNext) {
     if (cteDelete(space, next, true) === PREEMPTED) return PREEMPTED;
     if (space.hooks.preemptionPoint()) return PREEMPTED;

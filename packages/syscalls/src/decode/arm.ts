@@ -17,7 +17,6 @@ import {
   performMap,
   performPageTableUnmap,
   performPageUnmap,
-  setThreadState,
 } from '@tsel4/kernel';
 import {
   ASID_INVALID,
@@ -30,18 +29,23 @@ import {
   PageEntry,
   type PagingObject,
   SyscallError,
-  ThreadState,
   VMReadWrite,
 } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
-import { performing } from './cnode.js';
 
 const CACHE_OPS = ['Clean_Data', 'Invalidate_Data', 'CleanInvalidate_Data', 'Unify_Instruction'] as const;
 
-/** A cache-maintenance call that passed its checks: nothing to flush on a board without caches. */
-function acceptedNoOp(inv: Invocation): OpResult {
-  setThreadState(inv.k, inv.cur, ThreadState.Restart);
+/**
+ * seL4's performPageFlush / performVSpaceFlush, for a cache-maintenance call that passed its
+ * checks: the simulated board has no caches, so there is nothing to clean or invalidate.
+ */
+function performFlush(): void {}
+
+/** Restart, then the flush (the end of every successful cache-operation decode). */
+function flush(inv: Invocation): OpResult {
+  inv.restart();
+  performFlush();
   return null;
 }
 
@@ -64,13 +68,13 @@ function decodeARMVSpaceRoot(inv: Invocation): OpResult {
   const slot = lookupPTSlot(k, root, start);
   const pte = slot.table.entries[slot.index];
   // no page there: nothing can be cached for it, and seL4 succeeds quietly
-  if (!(pte instanceof PageEntry)) return acceptedNoOp(inv);
+  if (!(pte instanceof PageEntry)) return flush(inv);
   const bits = slot.bitsLeft;
   if (roundDown(start, bits) !== roundDown(end - 1, bits)) {
     return SyscallError.rangeError(start, roundDown(start, bits) + 2 ** bits - 1);
   }
   if (op === 'Invalidate_Data' && pte.rights !== VMReadWrite) return SyscallError.illegalOperation();
-  return acceptedNoOp(inv);
+  return flush(inv);
 }
 
 /** seL4's decodeARMPageTableInvocation. */
@@ -79,10 +83,9 @@ function decodeARMPageTable(inv: Invocation): OpResult {
   const cap = inv.cap;
   if (inv.label === inv.L['ARMPageTableUnmap']) {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
-    return performing(inv, () => {
-      performPageTableUnmap(k, inv.slot);
-      return null;
-    });
+    inv.restart();
+    performPageTableUnmap(k, inv.slot);
+    return null;
   }
   if (inv.label !== inv.L['ARMPageTableMap']) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
@@ -102,10 +105,9 @@ function decodeARMPageTable(inv: Invocation): OpResult {
     return SyscallError.deleteFirst();
   }
   const newCap = cap.with({ lo: roundDown(vaddr, slot.bitsLeft), a: asid, b: 1 });
-  return performing(inv, () => {
-    performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
-    return null;
-  });
+  inv.restart();
+  performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
+  return null;
 }
 
 /** seL4's decodeARMFrameInvocation. */
@@ -138,16 +140,14 @@ function decodeARMFrame(inv: Invocation): OpResult {
     const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
     const slot = lookupPTSlot(k, root, vaddr);
     if (slot.bitsLeft !== bits) return SyscallError.failedLookup(false, LookupFault.missingCapability(slot.bitsLeft));
-    return performing(inv, () => {
-      performMap(k, inv.slot, newCap, slot, new PageEntry(frame.addr, bits, rights, attr));
-      return null;
-    });
+    inv.restart();
+    performMap(k, inv.slot, newCap, slot, new PageEntry(frame.addr, bits, rights, attr));
+    return null;
   }
   if (inv.label === L['ARMPageUnmap']) {
-    return performing(inv, () => {
-      performPageUnmap(k, inv.slot);
-      return null;
-    });
+    inv.restart();
+    performPageUnmap(k, inv.slot);
+    return null;
   }
   const op = CACHE_OPS.find((o) => inv.label === L[`ARMPage${o}`]);
   if (op !== undefined) {
@@ -168,7 +168,7 @@ function decodeARMFrame(inv: Invocation): OpResult {
       return SyscallError.invalidCapability(0);
     }
     if (op === 'Invalidate_Data' && pte.rights !== VMReadWrite) return SyscallError.illegalOperation();
-    return acceptedNoOp(inv);
+    return flush(inv);
   }
   if (inv.label === L['ARMPageGetAddress']) return decodeGetAddress(inv);
   return SyscallError.illegalOperation();

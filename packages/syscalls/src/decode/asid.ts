@@ -13,7 +13,6 @@ import {
   performASIDControlInvocation,
   performASIDPoolInvocation,
   performPageGetAddress,
-  setThreadState,
 } from '@tsel4/kernel';
 import {
   type AsidPool,
@@ -25,10 +24,8 @@ import {
   lookupTargetSlot,
   type OpResult,
   SyscallError,
-  ThreadState,
 } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
-import { performing } from './cnode.js';
 
 /** `v` rounded down to a multiple of 2^bits. */
 export function roundDown(v: number, bits: number): number {
@@ -42,7 +39,7 @@ export function noVSpaceForASID(): SyscallError {
 
 /** Page_GetAddress on every arch: MR0 = the frame's physical address. */
 export function decodeGetAddress(inv: Invocation): OpResult {
-  setThreadState(inv.k, inv.cur, ThreadState.Restart);
+  inv.restart();
   performPageGetAddress(inv.k, (inv.cap.obj as Frame).addr, inv.isCall);
   return null;
 }
@@ -66,10 +63,9 @@ export function decodeASIDControl(inv: Invocation, makePool: string): OpResult {
   if (dest instanceof SyscallError) return dest;
   const full = ensureEmptySlot(dest);
   if (full !== null) return full;
-  return performing(inv, () => {
-    performASIDControlInvocation(k, parentSlot, dest, high);
-    return null;
-  });
+  inv.restart();
+  performASIDControlInvocation(k, parentSlot, dest, high);
+  return null;
 }
 
 /** seL4's ASIDPool_Assign decode, with the arch's label. */
@@ -85,8 +81,7 @@ export function decodeASIDPool(inv: Invocation, assign: string): OpResult {
   if (pool !== (inv.cap.obj as AsidPool)) return SyscallError.invalidCapability(0);
   const asid = firstFreeASID(pool, inv.cap.asidBase);
   if (asid < 0) return SyscallError.deleteFirst();
-  return performing(inv, () => {
-    performASIDPoolInvocation(k, asid, pool, rootSlot);
-    return null;
-  });
+  inv.restart();
+  performASIDPoolInvocation(k, asid, pool, rootSlot);
+  return null;
 }

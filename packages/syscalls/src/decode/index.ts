@@ -1,11 +1,13 @@
 /*
  * decodeInvocation (seL4: src/object/objecttype.c): dispatch an invocation by the type of the
  * invoked cap. Endpoint, notification and reply caps are IPC; everything else is a kernel object
- * method decoded by its own module.
+ * method decoded by its own module. Every decoder ends the seL4 way: once no check can fail, the
+ * caller is set to Restart (`inv.restart()`) and the invoke or perform function runs; those return
+ * nothing, or PREEMPTED for the operations seL4 can preempt (revoke, delete, thread control).
  */
 
-import { doReplyTransfer, sendIPC, sendSignal, setThreadState } from '@tsel4/kernel';
-import { CapType, type Endpoint, type Notification, type OpResult, SyscallError, type Tcb, ThreadState } from '@tsel4/object';
+import { doReplyTransfer, sendIPC, sendSignal } from '@tsel4/kernel';
+import { type Cap, CapType, type Endpoint, type Notification, type OpResult, SyscallError, type Tcb } from '@tsel4/object';
 import { decodeX86PortControlInvocation, decodeX86PortInvocation } from './ioport.js';
 import type { Invocation } from '../invocation.js';
 import { decodeARMMMUInvocation } from './arm.js';
@@ -32,8 +34,22 @@ function decodeArchInvocation(inv: Invocation): OpResult {
   }
 }
 
+/** seL4's performInvocation_Endpoint: send on the endpoint, as the caller's Send or Call. */
+function performInvocation_Endpoint(inv: Invocation, ep: Endpoint, cap: Cap): void {
+  sendIPC(inv.k, inv.isBlocking, inv.isCall, cap.badgeLo, cap.badgeHi, cap.canGrant, cap.canGrantReply, inv.cur, ep);
+}
+
+/** seL4's performInvocation_Notification: signal with the cap's badge. */
+function performInvocation_Notification(inv: Invocation, ntfn: Notification, cap: Cap): void {
+  sendSignal(inv.k, ntfn, cap.badgeLo, cap.badgeHi);
+}
+
+/** seL4's performInvocation_Reply: reply to the thread the reply cap names. */
+function performInvocation_Reply(inv: Invocation, caller: Tcb, canGrant: boolean): void {
+  doReplyTransfer(inv.k, inv.cur, caller, inv.slot, canGrant);
+}
+
 export function decodeInvocation(inv: Invocation): OpResult {
-  const k = inv.k;
   const cap = inv.cap;
   switch (cap.type) {
     case CapType.Null:
@@ -41,18 +57,18 @@ export function decodeInvocation(inv: Invocation): OpResult {
       return SyscallError.invalidCapability(0);
     case CapType.Endpoint:
       if (!cap.canSend) return SyscallError.invalidCapability(0);
-      setThreadState(k, inv.cur, ThreadState.Restart);
-      sendIPC(k, inv.isBlocking, inv.isCall, cap.badgeLo, cap.badgeHi, cap.canGrant, cap.canGrantReply, inv.cur, cap.obj as Endpoint);
+      inv.restart();
+      performInvocation_Endpoint(inv, cap.obj as Endpoint, cap);
       return null;
     case CapType.Notification:
       if (!cap.canSend) return SyscallError.invalidCapability(0);
-      setThreadState(k, inv.cur, ThreadState.Restart);
-      sendSignal(k, cap.obj as Notification, cap.badgeLo, cap.badgeHi);
+      inv.restart();
+      performInvocation_Notification(inv, cap.obj as Notification, cap);
       return null;
     case CapType.Reply:
       if (cap.isMaster) return SyscallError.invalidCapability(0);
-      setThreadState(k, inv.cur, ThreadState.Restart);
-      doReplyTransfer(k, inv.cur, cap.obj as Tcb, inv.slot, cap.canGrant);
+      inv.restart();
+      performInvocation_Reply(inv, cap.obj as Tcb, cap.canGrant);
       return null;
     case CapType.Thread:
       return decodeTCBInvocation(inv);

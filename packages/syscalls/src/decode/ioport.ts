@@ -8,7 +8,6 @@ import type { IoPortSize } from '@tsel4/hal';
 import { invokeX86PortControl, invokeX86PortIn, invokeX86PortOut, isIOPortRangeFree } from '@tsel4/kernel';
 import { ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
-import { performing } from './cnode.js';
 
 /** seL4's decodeX86PortControlInvocation. */
 export function decodeX86PortControlInvocation(inv: Invocation): OpResult {
@@ -24,10 +23,9 @@ export function decodeX86PortControlInvocation(inv: Invocation): OpResult {
   if (dest instanceof SyscallError) return dest;
   const full = ensureEmptySlot(dest);
   if (full !== null) return full;
-  return performing(inv, () => {
-    invokeX86PortControl(k, first, last, dest, inv.slot);
-    return null;
-  });
+  inv.restart();
+  invokeX86PortControl(k, first, last, dest, inv.slot);
+  return null;
 }
 
 /** seL4's ensurePortOperationAllowed: the access must lie inside the cap's range. */
@@ -46,10 +44,9 @@ export function decodeX86PortInvocation(inv: Invocation): OpResult {
     if (inv.length < 1) return SyscallError.truncatedMessage();
     const port = inv.lo(0) & 0xffff;
     if (!allowed(inv, port, inSize)) return SyscallError.illegalOperation();
-    return performing(inv, () => {
-      invokeX86PortIn(k, port, inSize, inv.isCall);
-      return null;
-    });
+    inv.restart();
+    invokeX86PortIn(k, port, inSize, inv.isCall);
+    return null;
   }
   if (outSize !== 0) {
     if (inv.length < 2) return SyscallError.truncatedMessage();
@@ -57,10 +54,9 @@ export function decodeX86PortInvocation(inv: Invocation): OpResult {
     // the data is cut to the access size (the low 32 bits of the word at most)
     const data = inv.lo(1);
     if (!allowed(inv, port, outSize)) return SyscallError.illegalOperation();
-    return performing(inv, () => {
-      invokeX86PortOut(k, port, outSize, data);
-      return null;
-    });
+    inv.restart();
+    invokeX86PortOut(k, port, outSize, data);
+    return null;
   }
   return SyscallError.illegalOperation();
 }

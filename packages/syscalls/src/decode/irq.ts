@@ -4,10 +4,9 @@
  * configuration) the generic Get is an illegal operation and handlers come from GetIOAPIC/GetMSI.
  */
 
-import { ackIRQ, clearIRQHandler, invokeIRQControl, isIRQActive, setIRQHandler } from '@tsel4/kernel';
+import { invokeIRQHandler_AckIRQ, invokeIRQHandler_ClearIRQHandler, invokeIRQControl, isIRQActive, invokeIRQHandler_SetIRQHandler } from '@tsel4/kernel';
 import { type Cap, CapType, ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
-import { performing } from './cnode.js';
 
 /** seL4 pc99: user vectors are 0x30..155, i.e. IRQs 16..123 (irq_user_min..irq_user_max). */
 const X86_IRQ_USER_MIN = 16;
@@ -39,10 +38,9 @@ function issue(inv: Invocation, irq: number, rootCap: Cap, indexArg: number, dep
   if (dest instanceof SyscallError) return dest;
   const full = ensureEmptySlot(dest);
   if (full !== null) return full;
-  return performing(inv, () => {
-    invokeIRQControl(k, irq, dest, inv.slot);
-    return null;
-  });
+  inv.restart();
+  invokeIRQControl(k, irq, dest, inv.slot);
+  return null;
 }
 
 export function decodeIRQControlInvocation(inv: Invocation): OpResult {
@@ -88,10 +86,9 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
       if (inv.arg(3) > PCI_DEV_MAX) return SyscallError.rangeError(0, PCI_DEV_MAX);
       if (inv.arg(4) > PCI_FUNC_MAX) return SyscallError.rangeError(0, PCI_FUNC_MAX);
     }
-    return performing(inv, () => {
-      invokeIRQControl(k, irq, dest, inv.slot);
-      return null;
-    });
+    inv.restart();
+    invokeIRQControl(k, irq, dest, inv.slot);
+    return null;
   }
   return SyscallError.illegalOperation();
 }
@@ -102,25 +99,22 @@ export function decodeIRQHandlerInvocation(inv: Invocation): OpResult {
   const irq = inv.cap.irq;
   switch (inv.label) {
     case L['IRQAckIRQ']:
-      return performing(inv, () => {
-        ackIRQ(k, irq);
-        return null;
-      });
+      inv.restart();
+      invokeIRQHandler_AckIRQ(k, irq);
+      return null;
     case L['IRQSetIRQHandler']: {
       const ex0 = inv.extra(0);
       if (ex0 === null) return SyscallError.truncatedMessage();
       const cap = ex0.cap;
       if (cap.type !== CapType.Notification || !cap.canSend) return SyscallError.invalidCapability(0);
-      return performing(inv, () => {
-        setIRQHandler(k, irq, cap, ex0);
-        return null;
-      });
+      inv.restart();
+      invokeIRQHandler_SetIRQHandler(k, irq, cap, ex0);
+      return null;
     }
     case L['IRQClearIRQHandler']:
-      return performing(inv, () => {
-        clearIRQHandler(k, irq);
-        return null;
-      });
+      inv.restart();
+      invokeIRQHandler_ClearIRQHandler(k, irq);
+      return null;
     default:
       return SyscallError.illegalOperation();
   }

@@ -32,7 +32,6 @@ import {
 import { seL4_RISCV_ExecuteNever } from '@tsel4/libsel4';
 import type { Invocation } from '../invocation.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
-import { performing } from './cnode.js';
 
 /** seL4's decodeRISCVPageTableInvocation. */
 function decodeRISCVPageTable(inv: Invocation): OpResult {
@@ -42,10 +41,9 @@ function decodeRISCVPageTable(inv: Invocation): OpResult {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
     // a VSpace root is unmapped only by deleting it
     if (cap.isMapped && findVSpaceForASID(k, cap.mappedAsid) === cap.obj) return SyscallError.revokeFirst();
-    return performing(inv, () => {
-      performPageTableUnmap(k, inv.slot);
-      return null;
-    });
+    inv.restart();
+    performPageTableUnmap(k, inv.slot);
+    return null;
   }
   if (inv.label !== inv.L['RISCVPageTableMap']) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
@@ -65,10 +63,9 @@ function decodeRISCVPageTable(inv: Invocation): OpResult {
     return SyscallError.deleteFirst();
   }
   const newCap = cap.with({ lo: roundDown(vaddr, slot.bitsLeft), a: asid, b: 1 });
-  return performing(inv, () => {
-    performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
-    return null;
-  });
+  inv.restart();
+  performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
+  return null;
 }
 
 /** seL4's decodeRISCVFrameInvocation. */
@@ -108,16 +105,14 @@ function decodeRISCVFrame(inv: Invocation): OpResult {
       const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
       // seL4's makeUserPTE: no read, no write and no execute is an invalid entry
       const entry = rights === VMKernelOnly && !executable ? null : new PageEntry(frame.addr, bits, rights, attr);
-      return performing(inv, () => {
-        performMap(k, inv.slot, newCap, slot, entry);
-        return null;
-      });
+      inv.restart();
+      performMap(k, inv.slot, newCap, slot, entry);
+      return null;
     }
     case L['RISCVPageUnmap']:
-      return performing(inv, () => {
-        performPageUnmap(k, inv.slot);
-        return null;
-      });
+      inv.restart();
+      performPageUnmap(k, inv.slot);
+      return null;
     case L['RISCVPageGetAddress']:
       return decodeGetAddress(inv);
     default:

@@ -5,15 +5,15 @@
 
 import {
   checkValidIPCBuffer,
-  invokeCopyRegisters,
-  invokeNotificationControl,
-  invokeReadRegisters,
-  invokeResume,
+  invokeTCB_CopyRegisters,
+  invokeTCB_NotificationControl,
+  invokeTCB_ReadRegisters,
+  invokeTCB_Resume,
   invokeSetFlags,
   invokeSetTLSBase,
-  invokeSuspend,
-  invokeThreadControl,
-  invokeWriteRegisters,
+  invokeTCB_Suspend,
+  invokeTCB_ThreadControl,
+  invokeTCB_WriteRegisters,
   isValidVTableRoot,
   type CapSource,
   type ThreadControl,
@@ -33,7 +33,6 @@ import {
   updateCapData,
 } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
-import { performing } from './cnode.js';
 
 /** seL4's checkPrio: a priority or MCP above the authority's MCP is a RangeError. */
 function checkPrio(prio: number, auth: Tcb): SyscallError | null {
@@ -101,10 +100,9 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       const max = a.userContext.length;
       if (n < 1 || n > max) return SyscallError.rangeError(1, max);
       if (target === inv.cur) return SyscallError.illegalOperation();
-      return performing(inv, () => {
-        invokeReadRegisters(k, target, (flags & 1) !== 0, n, inv.isCall);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_ReadRegisters(k, target, (flags & 1) !== 0, n, inv.isCall);
+      return null;
     }
     case L['TCBWriteRegisters']: {
       if (inv.length < 2) return SyscallError.truncatedMessage();
@@ -112,10 +110,9 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       const w = inv.arg(1);
       if (inv.length - 2 < w) return SyscallError.truncatedMessage();
       if (target === inv.cur) return SyscallError.illegalOperation();
-      return performing(inv, () => {
-        invokeWriteRegisters(k, target, (flags & 1) !== 0, w, (i) => [inv.lo(i), inv.hi(i)]);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_WriteRegisters(k, target, (flags & 1) !== 0, w, (i) => [inv.lo(i), inv.hi(i)]);
+      return null;
     }
     case L['TCBCopyRegisters']: {
       const ex0 = inv.extra(0);
@@ -123,21 +120,18 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       const flags = inv.lo(0);
       if (ex0.cap.type !== CapType.Thread) return SyscallError.invalidCapability(1);
       const src = ex0.cap.obj as Tcb;
-      return performing(inv, () => {
-        invokeCopyRegisters(k, target, src, (flags & 1) !== 0, (flags & 2) !== 0, (flags & 4) !== 0, (flags & 8) !== 0);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_CopyRegisters(k, target, src, (flags & 1) !== 0, (flags & 2) !== 0, (flags & 4) !== 0, (flags & 8) !== 0);
+      return null;
     }
     case L['TCBSuspend']:
-      return performing(inv, () => {
-        invokeSuspend(k, target);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_Suspend(k, target);
+      return null;
     case L['TCBResume']:
-      return performing(inv, () => {
-        invokeResume(k, target);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_Resume(k, target);
+      return null;
     case L['TCBConfigure']: {
       const c0 = inv.extra(0);
       const c1 = inv.extra(1);
@@ -147,9 +141,8 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       if (buffer instanceof SyscallError) return buffer;
       const roots = decodeRoots(inv, target, c0, c1, 1);
       if (roots instanceof SyscallError) return roots;
-      return performing(inv, () =>
-        invokeThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots, buffer }),
-      );
+      inv.restart();
+      return invokeTCB_ThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots, buffer });
     }
     case L['TCBSetPriority']:
     case L['TCBSetMCPriority']: {
@@ -160,7 +153,8 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       const err = checkPrio(value, auth);
       if (err !== null) return err;
       const tc: ThreadControl = label === L['TCBSetPriority'] ? { priority: value } : { mcp: value };
-      return performing(inv, () => invokeThreadControl(k, target, null, tc));
+      inv.restart();
+      return invokeTCB_ThreadControl(k, target, null, tc);
     }
     case L['TCBSetSchedParams']: {
       if (inv.length < 2 || inv.extra(0) === null) return SyscallError.truncatedMessage();
@@ -172,14 +166,16 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       if (e1 !== null) return e1;
       const e2 = checkPrio(prio, auth);
       if (e2 !== null) return e2;
-      return performing(inv, () => invokeThreadControl(k, target, null, { mcp, priority: prio }));
+      inv.restart();
+      return invokeTCB_ThreadControl(k, target, null, { mcp, priority: prio });
     }
     case L['TCBSetIPCBuffer']: {
       const c0 = inv.extra(0);
       if (inv.length < 1 || c0 === null) return SyscallError.truncatedMessage();
       const buffer = decodeBuffer(inv, 0, c0);
       if (buffer instanceof SyscallError) return buffer;
-      return performing(inv, () => invokeThreadControl(k, target, inv.slot, { buffer }));
+      inv.restart();
+      return invokeTCB_ThreadControl(k, target, inv.slot, { buffer });
     }
     case L['TCBSetSpace']: {
       const c0 = inv.extra(0);
@@ -187,7 +183,8 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       if (inv.length < 3 || c0 === null || c1 === null) return SyscallError.truncatedMessage();
       const roots = decodeRoots(inv, target, c0, c1, 1);
       if (roots instanceof SyscallError) return roots;
-      return performing(inv, () => invokeThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots }));
+      inv.restart();
+      return invokeTCB_ThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots });
     }
     case L['TCBBindNotification']: {
       const c0 = inv.extra(0);
@@ -198,29 +195,25 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       if (!cap.canReceive) return SyscallError.illegalOperation();
       const ntfn = cap.obj as Notification;
       if (ntfn.head !== null || ntfn.boundTcb !== null) return SyscallError.illegalOperation();
-      return performing(inv, () => {
-        invokeNotificationControl(target, ntfn);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_NotificationControl(target, ntfn);
+      return null;
     }
     case L['TCBUnbindNotification']:
       if (target.boundNotification === null) return SyscallError.illegalOperation();
-      return performing(inv, () => {
-        invokeNotificationControl(target, null);
-        return null;
-      });
+      inv.restart();
+      invokeTCB_NotificationControl(target, null);
+      return null;
     case L['TCBSetTLSBase']:
       if (inv.length < 1) return SyscallError.truncatedMessage();
-      return performing(inv, () => {
-        invokeSetTLSBase(k, target, inv.lo(0), inv.hi(0));
-        return null;
-      });
+      inv.restart();
+      invokeSetTLSBase(k, target, inv.lo(0), inv.hi(0));
+      return null;
     case L['TCBSetFlags']:
       if (inv.length < 2) return SyscallError.truncatedMessage();
-      return performing(inv, () => {
-        invokeSetFlags(k, target, inv.lo(0), inv.lo(1), inv.isCall);
-        return null;
-      });
+      inv.restart();
+      invokeSetFlags(k, target, inv.lo(0), inv.lo(1), inv.isCall);
+      return null;
     default:
       return SyscallError.illegalOperation();
   }

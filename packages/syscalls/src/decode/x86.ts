@@ -39,7 +39,6 @@ import {
 } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
-import { performing } from './cnode.js';
 
 /** seL4's X86_MappingVSpace: the frame cap's map type while it is mapped in a VSpace. */
 const X86_MAPPING_VSPACE = 1;
@@ -88,16 +87,14 @@ function decodeX86Frame(inv: Invocation): OpResult {
         if (e !== null && !(e instanceof PageEntry)) return SyscallError.deleteFirst();
       }
       const s = slot;
-      return performing(inv, () => {
-        performMap(k, inv.slot, newCap, s, new PageEntry(frame.addr, bits, rights, attr));
-        return null;
-      });
+      inv.restart();
+      performMap(k, inv.slot, newCap, s, new PageEntry(frame.addr, bits, rights, attr));
+      return null;
     }
     case L['X86PageUnmap']:
-      return performing(inv, () => {
-        if (inv.slot.cap.mappedAsid !== ASID_INVALID) performPageUnmap(k, inv.slot);
-        return null;
-      });
+      inv.restart();
+      if (inv.slot.cap.mappedAsid !== ASID_INVALID) performPageUnmap(k, inv.slot);
+      return null;
     case L['X86PageMapIO']: {
       // seL4: decodeX86IOMapInvocation, up to the IOSpace cap no tsel4 board can give
       const ex0 = inv.extra(0);
@@ -136,10 +133,9 @@ function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
   const cap = inv.cap;
   if (inv.label === inv.L[t.unmap]) {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
-    return performing(inv, () => {
-      performPageTableUnmap(k, inv.slot);
-      return null;
-    });
+    inv.restart();
+    performPageTableUnmap(k, inv.slot);
+    return null;
   }
   if (inv.label !== inv.L[t.map]) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
@@ -158,20 +154,18 @@ function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
   if (slot instanceof LookupFault) return SyscallError.failedLookup(false, slot);
   if (slot.table.entries[slot.index] !== null) return SyscallError.deleteFirst();
   const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
-  return performing(inv, () => {
-    performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
-    return null;
-  });
+  inv.restart();
+  performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
+  return null;
 }
 
 /** seL4's decodeX86IOPTInvocation, up to the IOSpace cap no tsel4 board can give. */
 function decodeX86IOPageTable(inv: Invocation): OpResult {
   if (inv.label === inv.L['X86IOPageTableUnmap']) {
     // never mapped (nothing can map it): only the cap's flag is cleared
-    return performing(inv, () => {
-      inv.slot.cap = inv.slot.cap.with({ b: 0 });
-      return null;
-    });
+    inv.restart();
+    inv.slot.cap = inv.slot.cap.with({ b: 0 });
+    return null;
   }
   if (inv.label !== inv.L['X86IOPageTableMap']) return SyscallError.illegalOperation();
   if (inv.extra(0) === null || inv.length < 1) return SyscallError.truncatedMessage();

@@ -4,7 +4,7 @@
 import { seL4_CapTableObject, seL4_EndpointObject, seL4_NotificationObject, seL4_TCBObject, seL4_UntypedObject, smallPageObject } from '@tsel4/libsel4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CapType, checkMdb, ensureNoChildren, reachableSlots, SyscallError } from '../src/index.js';
+import { CapType, checkMdb, ensureNoChildren, reachableSlots, SyscallError } from '@tsel4/object';
 import { UT_SLOT, world } from './fixture.js';
 import { copy, del, retype, revoke, rotate } from './helpers.js';
 

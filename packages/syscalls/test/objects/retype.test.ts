@@ -9,9 +9,9 @@ import {
   objectTypeByName,
 } from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
-import { CapType, checkMdb, reachableSlots, SyscallError, untypedRetype } from '../src/index.js';
+import { CapType, checkMdb, reachableSlots, SyscallError } from '@tsel4/object';
 import { UT_SLOT, world } from './fixture.js';
-import { copy, del, retype, revoke } from './helpers.js';
+import { copy, del, retype, revoke, untypedRetype } from './helpers.js';
 
 const PAGE = smallPageObject('x86_64');
 const err = (r: unknown) => (r instanceof SyscallError ? r.toString() : String(r));

@@ -1,7 +1,7 @@
 // Digest 5.1: address resolution, with the lookup-failure words seL4 reports.
 import { cnodeCapDataWord, seL4_CapTableObject, seL4_DepthMismatch, seL4_EndpointObject, seL4_GuardMismatch, seL4_InvalidRoot } from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
-import { CapType, LookupResult, lookupSlotForCNodeOp, NULL_CAP, resolveAddressBits, SyscallError } from '../src/index.js';
+import { CapType, LookupResult, lookupSlotForCNodeOp, NULL_CAP, resolveAddressBits, SyscallError } from '@tsel4/object';
 import { world } from './fixture.js';
 import { copy, retype } from './helpers.js';
 
@@ -54,7 +54,7 @@ describe('resolveAddressBits (root CNode: radix 12, guard 0 of 52 bits)', () => 
     expect(retype(w, seL4_EndpointObject, 0, 22)).toBeNull();
     // Put the endpoint at index 3 of the small CNode via a depth-limited Copy.
     const cn = w.slot(21).cap;
-    const inner = (cn.obj as import('../src/index.js').CNodeObj).slotAt(3);
+    const inner = (cn.obj as import('@tsel4/object').CNodeObj).slotAt(3);
     expect(inner.cap).toBe(NULL_CAP);
     // Root: 12 bits of guard? No: root guard is 52 bits of 0, then 12 bits index. A two-level
     // cptr must use a root with a smaller guard: mint the root with guard 0 of 40 bits.

@@ -5,19 +5,27 @@ import {
   CapType,
   type CNodeObj,
   checkMdb,
-  cnodeCancelBadgedSends,
-  cnodeCopyFamily,
-  cnodeSaveCaller,
   isFinalCapability,
   reachableSlots,
   replyCap,
   SyscallError,
   type Tcb,
   TCB_CALLER,
-  untypedRetype,
-} from '../src/index.js';
+} from '@tsel4/object';
 import { type World, world } from './fixture.js';
-import { copy, del, makeEndpoint, ref, retype, revoke, rotate } from './helpers.js';
+import {
+  cnodeCancelBadgedSends,
+  cnodeCopyFamily,
+  cnodeSaveCaller,
+  copy,
+  del,
+  makeEndpoint,
+  ref,
+  retype,
+  revoke,
+  rotate,
+  untypedRetype,
+} from './helpers.js';
 
 const err = (r: unknown) => (r instanceof SyscallError ? r.toString() : String(r));
 const order = (w: World, from: number) => {

@@ -15,7 +15,7 @@ import {
   type Tcb,
   untypedCap,
   writeSlot,
-} from '../src/index.js';
+} from '@tsel4/object';
 
 export interface World {
   space: ObjectSpace;
