@@ -300,10 +300,14 @@ type ParamNames<S extends string, Cap extends boolean> = S extends `${infer A} $
   ? ParamName<A, Cap> | ParamNames<R, Cap>
   : ParamName<S, Cap>;
 
+/** The table's method labelled `Lb` (a method type may carry several labels: the cache ops). */
+type Match<M, Lb> = M extends { label: infer X } ? (Lb extends X ? M : never) : never;
+type SpecOf<Lb extends LabelName> = Match<TableMethod, Lb>['spec'][number];
+
 /** The value (message-register) parameter names of the method labelled `Lb`. */
-export type ValueParamName<Lb extends LabelName> = ParamNames<Extract<TableMethod, { label: Lb }>['spec'][number], false>;
+export type ValueParamName<Lb extends LabelName> = ParamNames<SpecOf<Lb>, false>;
 /** The capability parameter names of the method labelled `Lb`. */
-export type CapParamName<Lb extends LabelName> = ParamNames<Extract<TableMethod, { label: Lb }>['spec'][number], true>;
+export type CapParamName<Lb extends LabelName> = ParamNames<SpecOf<Lb>, true>;
 
 const allMethods: readonly AnyMethod[] = [
   ...GENERIC_METHODS, ...X86_64_METHODS, ...AARCH64_METHODS, ...RISCV64_METHODS, ...IA32_METHODS, ...AARCH32_METHODS,

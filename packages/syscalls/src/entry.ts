@@ -69,12 +69,11 @@ import {
   threadStateName,
 } from '@tsel4/object';
 import { decodeInvocation } from './decode/index.js';
-import { Invocation, type Labels } from './invocation.js';
+import { Invocation } from './invocation.js';
 
 /** What the entry code needs from the machine around the kernel. */
 export interface EntryContext {
   readonly k: Kernel;
-  readonly L: Labels;
   /** Stop the machine (DebugHalt). */
   halt(reason: string): void;
 }
@@ -105,7 +104,7 @@ function handleInvocation(c: EntryContext, isCall: boolean, isBlocking: boolean)
   let length = clampedLength(infoLo);
   if (length > k.nMsgRegisters && buf === NO_BUFFER) length = k.nMsgRegisters;
   const label = (infoLo >>> 12) + regHi(thread, sc.infoReg) * 0x100000;
-  const inv = new Invocation(k, c.L, thread, label, length, buf, cptrLo, cptrHi, slot, slot.cap, isCall, isBlocking);
+  const inv = new Invocation(k, thread, label, length, buf, cptrLo, cptrHi, slot, slot.cap, isCall, isBlocking);
   const status = decodeInvocation(inv);
   if (status === PREEMPTED) return PREEMPTED;
   if (status instanceof SyscallError) {

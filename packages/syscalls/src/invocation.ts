@@ -10,25 +10,8 @@
  * they can be driven by a plain message in tests.
  */
 
-import { invocationLabel, methodsOf } from '@tsel4/libsel4';
-import type { ArchName } from '@tsel4/hal';
 import { argHi, argLo, type Kernel, setThreadState } from '@tsel4/kernel';
 import { type Cap, type Cte, type ObjectSpace, type Tcb, TCB_CALLER, ThreadState } from '@tsel4/object';
-
-/** Label numbers of one arch, by label name. */
-export type Labels = Readonly<Record<string, number>>;
-
-const labelCache = new Map<ArchName, Labels>();
-
-/** The label numbers of `arch` (from the interface table). */
-export function labelsOf(arch: ArchName): Labels {
-  let l = labelCache.get(arch);
-  if (l === undefined) {
-    l = Object.fromEntries(methodsOf(arch).map((m) => [m.label, invocationLabel(arch, m.label)]));
-    labelCache.set(arch, l);
-  }
-  return l;
-}
 
 /** The message of an invocation and what a decoder of the object layer may do with it. */
 export interface ObjectInvocation {
@@ -55,7 +38,6 @@ export interface ObjectInvocation {
 export class Invocation implements ObjectInvocation {
   constructor(
     readonly k: Kernel,
-    readonly L: Labels,
     readonly cur: Tcb,
     readonly label: number,
     readonly length: number,
@@ -70,11 +52,6 @@ export class Invocation implements ObjectInvocation {
 
   get space(): ObjectSpace {
     return this.k.space;
-  }
-
-  /** Argument i as a number (word halves folded: exact up to 2^53, ordered beyond). */
-  arg(i: number): number {
-    return argHi(this.k, this.cur, this.buf, i) * 4294967296 + argLo(this.k, this.cur, this.buf, i);
   }
 
   word(i: number): bigint {

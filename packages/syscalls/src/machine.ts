@@ -38,7 +38,6 @@ import {
 import type { Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
-import { labelsOf, type Labels } from './invocation.js';
 import type { Tracer } from './trace.js';
 
 /** Simulated cycles charged for each kind of event (roughly a 3.4 GHz Skylake's seL4 costs). */
@@ -136,7 +135,6 @@ const SYSCALL_SLOTS = 64;
 export class Machine implements EntryContext {
   readonly board: Board;
   readonly k: Kernel;
-  readonly L: Labels;
   readonly code = new CodeSpace();
   readonly boot: BootResult;
   readonly fastpathEnabled: boolean;
@@ -175,7 +173,6 @@ export class Machine implements EntryContext {
       ...(opts.memoryBacking === undefined ? {} : { backing: opts.memoryBacking }),
     });
     this.k = createKernel(this.board, opts.kernel);
-    this.L = labelsOf(this.board.arch.name);
     this.fastpathEnabled = opts.fastpath ?? true;
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.seed = opts.seed ?? 0;

@@ -31,10 +31,16 @@ import {
   SyscallError,
   VMReadWrite,
 } from '@tsel4/object';
+import { AArch64Label as A, ARM_CACHE_OPS, type ArmCacheOp } from '@tsel4/libsel4';
+import { readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { small, wrapAdd } from '../words.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
 
-const CACHE_OPS = ['Clean_Data', 'Invalidate_Data', 'CleanInvalidate_Data', 'Unify_Instruction'] as const;
+/** The cache operation a label names, for a VSpace root or a frame (first label of the four). */
+function cacheOp(label: number, first: number): ArmCacheOp | undefined {
+  return ARM_CACHE_OPS[label - first];
+}
 
 /**
  * seL4's performPageFlush / performVSpaceFlush, for a cache-maintenance call that passed its
@@ -52,14 +58,15 @@ function flush(inv: Invocation): OpResult {
 /** seL4's decodeARMVSpaceRootInvocation: only the cache operations. */
 function decodeARMVSpaceRoot(inv: Invocation): OpResult {
   const k = inv.k;
-  const L = inv.L;
-  const op = CACHE_OPS.find((o) => inv.label === L[`ARMVSpace${o}`]);
+  const op = cacheOp(inv.label, A.ARMVSpaceClean_Data);
   if (op === undefined) return SyscallError.illegalOperation();
   if (inv.length < 2) return SyscallError.truncatedMessage();
-  const start = inv.arg(0);
-  const end = inv.arg(1);
-  if (end <= start) return SyscallError.invalidArgument(1);
-  if (end > k.vspace!.userTop) return SyscallError.illegalOperation();
+  // the same two words for each of the four operations
+  const a = readArgs(inv, 'ARMVSpaceClean_Data', 64);
+  if (a.end <= a.start) return SyscallError.invalidArgument(1);
+  if (a.end > BigInt(k.vspace!.userTop)) return SyscallError.illegalOperation();
+  const start = small(a.start);
+  const end = small(a.end);
   if (!isValidVTableRoot(k, inv.cap)) return SyscallError.invalidCapability(0);
   const root = inv.cap.obj as PagingObject;
   const found = findVSpaceForASID(k, inv.cap.mappedAsid);
@@ -81,22 +88,23 @@ function decodeARMVSpaceRoot(inv: Invocation): OpResult {
 function decodeARMPageTable(inv: Invocation): OpResult {
   const k = inv.k;
   const cap = inv.cap;
-  if (inv.label === inv.L['ARMPageTableUnmap']) {
+  if (inv.label === A.ARMPageTableUnmap) {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
     inv.restart();
     performPageTableUnmap(k, inv.slot);
     return null;
   }
-  if (inv.label !== inv.L['ARMPageTableMap']) return SyscallError.illegalOperation();
+  if (inv.label !== A.ARMPageTableMap) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
   if (inv.length < 2 || ex0 === null) return SyscallError.truncatedMessage();
   if (cap.isMapped) return SyscallError.invalidCapability(0);
-  const vaddr = inv.arg(0);
+  const { vaddr: word } = readArgs(inv, 'ARMPageTableMap', 64);
   const vspaceCap = ex0.cap;
   if (!isValidVTableRoot(k, vspaceCap)) return SyscallError.invalidCapability(1);
   const root = vspaceCap.obj as PagingObject;
   const asid = vspaceCap.mappedAsid;
-  if (vaddr > k.vspace!.userTop) return SyscallError.invalidArgument(0);
+  if (word > BigInt(k.vspace!.userTop)) return SyscallError.invalidArgument(0);
+  const vaddr = small(word);
   const found = findVSpaceForASID(k, asid);
   if (found === null) return noVSpaceForASID();
   if (found !== root) return SyscallError.invalidCapability(1);
@@ -113,30 +121,31 @@ function decodeARMPageTable(inv: Invocation): OpResult {
 /** seL4's decodeARMFrameInvocation. */
 function decodeARMFrame(inv: Invocation): OpResult {
   const k = inv.k;
-  const L = inv.L;
   const cap = inv.cap;
   const frame = cap.obj as Frame;
   const bits = frame.sizeBits;
-  if (inv.label === L['ARMPageMap']) {
+  if (inv.label === A.ARMPageMap) {
     const ex0 = inv.extra(0);
     if (inv.length < 3 || ex0 === null) return SyscallError.truncatedMessage();
-    const vaddr = inv.arg(0);
-    const attr = inv.lo(2) & 7;
+    const a = readArgs(inv, 'ARMPageMap', 64);
+    const attr = Number(a.attr & 7n);
     const vspaceCap = ex0.cap;
-    const rights = maskVMRights(cap.vmRights, inv.lo(1));
+    const rights = maskVMRights(cap.vmRights, Number(a.rights & 0xffff_ffffn));
     if (!isValidVTableRoot(k, vspaceCap)) return SyscallError.invalidCapability(1);
     const root = vspaceCap.obj as PagingObject;
     const asid = vspaceCap.mappedAsid;
     const found = findVSpaceForASID(k, asid);
     if (found === null) return noVSpaceForASID();
     if (found !== root) return SyscallError.invalidCapability(1);
-    if (!checkVPAlignment(bits, inv.lo(0))) return SyscallError.alignmentError();
+    if (!checkVPAlignment(bits, Number(a.vaddr & 0xffff_ffffn))) return SyscallError.alignmentError();
     if (cap.mappedAsid !== ASID_INVALID) {
       if (cap.mappedAsid !== asid) return SyscallError.invalidCapability(1);
-      if (cap.mappedVaddr !== vaddr) return SyscallError.invalidArgument(0);
-    } else if (vaddr + 2 ** bits - 1 > k.vspace!.userTop) {
+      if (BigInt(cap.mappedVaddr) !== a.vaddr) return SyscallError.invalidArgument(0);
+    } else if (wrapAdd(a.vaddr, (1n << BigInt(bits)) - 1n, 64) > BigInt(k.vspace!.userTop)) {
+      // vtop in word arithmetic (an aligned vaddr cannot wrap, so this is exact)
       return SyscallError.invalidArgument(0);
     }
+    const vaddr = small(a.vaddr);
     const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
     const slot = lookupPTSlot(k, root, vaddr);
     if (slot.bitsLeft !== bits) return SyscallError.failedLookup(false, LookupFault.missingCapability(slot.bitsLeft));
@@ -144,23 +153,22 @@ function decodeARMFrame(inv: Invocation): OpResult {
     performMap(k, inv.slot, newCap, slot, new PageEntry(frame.addr, bits, rights, attr));
     return null;
   }
-  if (inv.label === L['ARMPageUnmap']) {
+  if (inv.label === A.ARMPageUnmap) {
     inv.restart();
     performPageUnmap(k, inv.slot);
     return null;
   }
-  const op = CACHE_OPS.find((o) => inv.label === L[`ARMPage${o}`]);
+  const op = cacheOp(inv.label, A.ARMPageClean_Data);
   if (op !== undefined) {
     if (inv.length < 2) return SyscallError.truncatedMessage();
     if (cap.mappedAsid === ASID_INVALID) return SyscallError.illegalOperation();
     const vaddr = cap.mappedVaddr;
     const root = findVSpaceForASID(k, cap.mappedAsid);
     if (root === null) return noVSpaceForASID();
-    const start = inv.arg(0);
-    const end = inv.arg(1);
-    if (end <= start) return SyscallError.invalidArgument(1);
-    const size = 2 ** bits;
-    if (start >= size || end > size) return SyscallError.invalidArgument(0);
+    const a = readArgs(inv, 'ARMPageClean_Data', 64);
+    if (a.end_offset <= a.start_offset) return SyscallError.invalidArgument(1);
+    const size = 1n << BigInt(bits);
+    if (a.start_offset >= size || a.end_offset > size) return SyscallError.invalidArgument(0);
     // the cap's mapping must still be the one in the page table
     const slot = lookupPTSlot(k, root, vaddr);
     const pte = slot.table.entries[slot.index];
@@ -170,7 +178,7 @@ function decodeARMFrame(inv: Invocation): OpResult {
     if (op === 'Invalidate_Data' && pte.rights !== VMReadWrite) return SyscallError.illegalOperation();
     return flush(inv);
   }
-  if (inv.label === L['ARMPageGetAddress']) return decodeGetAddress(inv);
+  if (inv.label === A.ARMPageGetAddress) return decodeGetAddress(inv);
   return SyscallError.illegalOperation();
 }
 
@@ -183,9 +191,9 @@ export function decodeARMMMUInvocation(inv: Invocation): OpResult {
     case CapType.PageTable:
       return (cap.obj as PagingObject).kind === 'vspace' ? decodeARMVSpaceRoot(inv) : decodeARMPageTable(inv);
     case CapType.ASIDControl:
-      return decodeASIDControl(inv, 'ARMASIDControlMakePool');
+      return decodeASIDControl(inv, A.ARMASIDControlMakePool);
     case CapType.ASIDPool:
-      return decodeASIDPool(inv, 'ARMASIDPoolAssign');
+      return decodeASIDPool(inv, A.ARMASIDPoolAssign);
     default:
       return SyscallError.illegalOperation();
   }

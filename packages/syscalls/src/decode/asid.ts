@@ -25,7 +25,9 @@ import {
   type OpResult,
   SyscallError,
 } from '@tsel4/object';
+import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { depthArg } from '../words.js';
 
 /** `v` rounded down to a multiple of 2^bits. */
 export function roundDown(v: number, bits: number): number {
@@ -45,9 +47,9 @@ export function decodeGetAddress(inv: Invocation): OpResult {
 }
 
 /** seL4's ASIDControl_MakePool decode, with the arch's label. */
-export function decodeASIDControl(inv: Invocation, makePool: string): OpResult {
+export function decodeASIDControl(inv: Invocation, makePool: number): OpResult {
   const k = inv.k;
-  if (inv.label !== inv.L[makePool]) return SyscallError.illegalOperation();
+  if (inv.label !== makePool) return SyscallError.illegalOperation();
   const parentSlot = inv.extra(0);
   const rootSlot = inv.extra(1);
   if (inv.length < 2 || parentSlot === null || rootSlot === null) return SyscallError.truncatedMessage();
@@ -59,7 +61,9 @@ export function decodeASIDControl(inv: Invocation, makePool: string): OpResult {
   }
   const busy = ensureNoChildren(parentSlot);
   if (busy !== null) return busy;
-  const dest = lookupTargetSlot(rootSlot.cap, inv.lo(0), inv.hi(0), inv.arg(1), k.wordBits, k.space.lookup);
+  // index and depth are MR0 and MR1 on every arch (the X86 method's layout stands for all three)
+  const { index, depth } = readArgs(inv, 'X86ASIDControlMakePool', k.wordBits);
+  const dest = lookupTargetSlot(rootSlot.cap, ...halves(index), depthArg(depth), k.wordBits, k.space.lookup);
   if (dest instanceof SyscallError) return dest;
   const full = ensureEmptySlot(dest);
   if (full !== null) return full;
@@ -69,9 +73,9 @@ export function decodeASIDControl(inv: Invocation, makePool: string): OpResult {
 }
 
 /** seL4's ASIDPool_Assign decode, with the arch's label. */
-export function decodeASIDPool(inv: Invocation, assign: string): OpResult {
+export function decodeASIDPool(inv: Invocation, assign: number): OpResult {
   const k = inv.k;
-  if (inv.label !== inv.L[assign]) return SyscallError.illegalOperation();
+  if (inv.label !== assign) return SyscallError.illegalOperation();
   const rootSlot = inv.extra(0);
   if (rootSlot === null) return SyscallError.truncatedMessage();
   const vspaceCap = rootSlot.cap;

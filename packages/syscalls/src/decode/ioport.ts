@@ -7,19 +7,24 @@
 import type { IoPortSize } from '@tsel4/hal';
 import { invokeX86PortControl, invokeX86PortIn, invokeX86PortOut, isIOPortRangeFree } from '@tsel4/kernel';
 import { ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
+import { X86_64Label as X } from '@tsel4/libsel4';
+import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { depthArg } from '../words.js';
 
 /** seL4's decodeX86PortControlInvocation. */
 export function decodeX86PortControlInvocation(inv: Invocation): OpResult {
   const k = inv.k;
-  if (inv.label !== inv.L['X86IOPortControlIssue']) return SyscallError.illegalOperation();
+  if (inv.label !== X.X86IOPortControlIssue) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
   if (inv.length < 4 || ex0 === null) return SyscallError.truncatedMessage();
-  const first = inv.lo(0) & 0xffff;
-  const last = inv.lo(1) & 0xffff;
+  const a = readArgs(inv, 'X86IOPortControlIssue', 64);
+  // seL4 keeps ports as uint16_t: the words are cut to 16 bits before any comparison
+  const first = Number(a.first_port & 0xffffn);
+  const last = Number(a.last_port & 0xffffn);
   if (last < first) return SyscallError.invalidArgument(1);
   if (!isIOPortRangeFree(k, first, last)) return SyscallError.revokeFirst();
-  const dest = lookupTargetSlot(ex0.cap, inv.lo(2), inv.hi(2), inv.arg(3), k.wordBits, k.space.lookup);
+  const dest = lookupTargetSlot(ex0.cap, ...halves(a.index), depthArg(a.depth), k.wordBits, k.space.lookup);
   if (dest instanceof SyscallError) return dest;
   const full = ensureEmptySlot(dest);
   if (full !== null) return full;
@@ -36,13 +41,12 @@ function allowed(inv: Invocation, port: number, size: IoPortSize): boolean {
 /** seL4's decodeX86PortInvocation. */
 export function decodeX86PortInvocation(inv: Invocation): OpResult {
   const k = inv.k;
-  const L = inv.L;
   const label = inv.label;
-  const inSize: IoPortSize | 0 = label === L['X86IOPortIn8'] ? 1 : label === L['X86IOPortIn16'] ? 2 : label === L['X86IOPortIn32'] ? 4 : 0;
-  const outSize: IoPortSize | 0 = label === L['X86IOPortOut8'] ? 1 : label === L['X86IOPortOut16'] ? 2 : label === L['X86IOPortOut32'] ? 4 : 0;
+  const inSize: IoPortSize | 0 = label === X.X86IOPortIn8 ? 1 : label === X.X86IOPortIn16 ? 2 : label === X.X86IOPortIn32 ? 4 : 0;
+  const outSize: IoPortSize | 0 = label === X.X86IOPortOut8 ? 1 : label === X.X86IOPortOut16 ? 2 : label === X.X86IOPortOut32 ? 4 : 0;
   if (inSize !== 0) {
     if (inv.length < 1) return SyscallError.truncatedMessage();
-    const port = inv.lo(0) & 0xffff;
+    const port = Number(readArgs(inv, 'X86IOPortIn8', 64).port & 0xffffn);
     if (!allowed(inv, port, inSize)) return SyscallError.illegalOperation();
     inv.restart();
     invokeX86PortIn(k, port, inSize, inv.isCall);
@@ -50,9 +54,10 @@ export function decodeX86PortInvocation(inv: Invocation): OpResult {
   }
   if (outSize !== 0) {
     if (inv.length < 2) return SyscallError.truncatedMessage();
-    const port = inv.lo(0) & 0xffff;
+    const a = readArgs(inv, 'X86IOPortOut8', 64);
+    const port = Number(a.port & 0xffffn);
     // the data is cut to the access size (the low 32 bits of the word at most)
-    const data = inv.lo(1);
+    const data = Number(a.data & 0xffff_ffffn);
     if (!allowed(inv, port, outSize)) return SyscallError.illegalOperation();
     inv.restart();
     invokeX86PortOut(k, port, outSize, data);

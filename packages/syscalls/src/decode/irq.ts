@@ -6,7 +6,36 @@
 
 import { invokeIRQHandler_AckIRQ, invokeIRQHandler_ClearIRQHandler, invokeIRQControl, isIRQActive, invokeIRQHandler_SetIRQHandler } from '@tsel4/kernel';
 import { type Cap, CapType, ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
+import { AArch32Label, AArch64Label, GenericLabel as L, IA32Label, RISCV64Label, X86_64Label } from '@tsel4/libsel4';
+import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { depthArg, small } from '../words.js';
+
+/** IRQControl_GetTrigger's label on this arch (ARM and RISC-V), or undefined. */
+function triggerLabel(inv: Invocation): number | undefined {
+  switch (inv.k.arch.name) {
+    case 'aarch64':
+      return AArch64Label.ARMIRQIssueIRQHandlerTrigger;
+    case 'aarch32':
+      return AArch32Label.ARMIRQIssueIRQHandlerTrigger;
+    case 'riscv64':
+      return RISCV64Label.RISCVIRQIssueIRQHandlerTrigger;
+    default:
+      return undefined;
+  }
+}
+
+/** The pc99 IRQControl labels (GetIOAPIC, GetMSI) on this arch, or undefined. */
+function x86Labels(inv: Invocation): { ioapic: number; msi: number } | undefined {
+  switch (inv.k.arch.name) {
+    case 'x86_64':
+      return { ioapic: X86_64Label.X86IRQIssueIRQHandlerIOAPIC, msi: X86_64Label.X86IRQIssueIRQHandlerMSI };
+    case 'ia32':
+      return { ioapic: IA32Label.X86IRQIssueIRQHandlerIOAPIC, msi: IA32Label.X86IRQIssueIRQHandlerMSI };
+    default:
+      return undefined;
+  }
+}
 
 /** seL4 pc99: user vectors are 0x30..155, i.e. IRQs 16..123 (irq_user_min..irq_user_max). */
 const X86_IRQ_USER_MIN = 16;
@@ -17,7 +46,7 @@ const PCI_DEV_MAX = 31;
 const PCI_FUNC_MAX = 7;
 
 /** Arch_checkIRQ for the generic and trigger variants. */
-function checkIRQ(inv: Invocation, irq: number): SyscallError | null {
+function checkIRQ(inv: Invocation, irq: bigint): SyscallError | null {
   const k = inv.k;
   const max = k.board.irq.maxIrq;
   switch (k.arch.name) {
@@ -25,16 +54,16 @@ function checkIRQ(inv: Invocation, irq: number): SyscallError | null {
     case 'ia32':
       return SyscallError.illegalOperation();
     case 'riscv64':
-      return irq > max || irq === 0 ? SyscallError.rangeError(1, max) : null;
+      return irq > BigInt(max) || irq === 0n ? SyscallError.rangeError(1, max) : null;
     default:
-      return irq > max ? SyscallError.rangeError(0, max) : null;
+      return irq > BigInt(max) ? SyscallError.rangeError(0, max) : null;
   }
 }
 
 /** Look up an empty destination slot for a new handler cap and make the handler there. */
-function issue(inv: Invocation, irq: number, rootCap: Cap, indexArg: number, depthArg: number): OpResult {
+function issue(inv: Invocation, irq: number, rootCap: Cap, index: bigint, depth: bigint): OpResult {
   const k = inv.k;
-  const dest = lookupTargetSlot(rootCap, inv.lo(indexArg), inv.hi(indexArg), inv.arg(depthArg), k.wordBits, k.space.lookup);
+  const dest = lookupTargetSlot(rootCap, ...halves(index), depthArg(depth), k.wordBits, k.space.lookup);
   if (dest instanceof SyscallError) return dest;
   const full = ensureEmptySlot(dest);
   if (full !== null) return full;
@@ -44,47 +73,53 @@ function issue(inv: Invocation, irq: number, rootCap: Cap, indexArg: number, dep
 }
 
 export function decodeIRQControlInvocation(inv: Invocation): OpResult {
-  const L = inv.L;
   const k = inv.k;
+  const wordBits = k.wordBits;
   const label = inv.label;
-  if (label === L['IRQIssueIRQHandler']) {
+  if (label === L.IRQIssueIRQHandler) {
     const ex0 = inv.extra(0);
     if (inv.length < 3 || ex0 === null) return SyscallError.truncatedMessage();
-    const irq = inv.arg(0);
-    const err = checkIRQ(inv, irq);
+    const a = readArgs(inv, 'IRQIssueIRQHandler', wordBits);
+    const err = checkIRQ(inv, a.irq);
     if (err !== null) return err;
+    const irq = small(a.irq);
     if (isIRQActive(k, irq)) return SyscallError.revokeFirst();
-    return issue(inv, irq, ex0.cap, 1, 2);
+    return issue(inv, irq, ex0.cap, a.index, a.depth);
   }
-  if (label === L['ARMIRQIssueIRQHandlerTrigger'] || label === L['RISCVIRQIssueIRQHandlerTrigger']) {
+  if (label === triggerLabel(inv)) {
     const ex0 = inv.extra(0);
     if (inv.length < 4 || ex0 === null) return SyscallError.truncatedMessage();
-    const irq = inv.arg(0);
-    const err = checkIRQ(inv, irq);
+    // the same layout on ARM and RISC-V
+    const a = readArgs(inv, 'RISCVIRQIssueIRQHandlerTrigger', wordBits);
+    const err = checkIRQ(inv, a.irq);
     if (err !== null) return err;
+    const irq = small(a.irq);
     if (isIRQActive(k, irq)) return SyscallError.revokeFirst();
-    return issue(inv, irq, ex0.cap, 2, 3);
+    return issue(inv, irq, ex0.cap, a.index, a.depth);
   }
-  if (label === L['X86IRQIssueIRQHandlerIOAPIC'] || label === L['X86IRQIssueIRQHandlerMSI']) {
+  const x86 = x86Labels(inv);
+  if (x86 !== undefined && (label === x86.ioapic || label === x86.msi)) {
     const ex0 = inv.extra(0);
     if (inv.length < 7 || ex0 === null) return SyscallError.truncatedMessage();
-    let irq = inv.arg(6);
-    if (irq > X86_IRQ_USER_MAX - X86_IRQ_USER_MIN) return SyscallError.rangeError(0, X86_IRQ_USER_MAX - X86_IRQ_USER_MIN);
-    irq += X86_IRQ_USER_MIN;
+    // index, depth and vector sit alike in both methods
+    const a = readArgs(inv, 'X86IRQIssueIRQHandlerIOAPIC', wordBits);
+    if (a.vector > BigInt(X86_IRQ_USER_MAX - X86_IRQ_USER_MIN)) return SyscallError.rangeError(0, X86_IRQ_USER_MAX - X86_IRQ_USER_MIN);
+    const irq = small(a.vector) + X86_IRQ_USER_MIN;
     if (isIRQActive(k, irq)) return SyscallError.revokeFirst();
-    const dest = lookupTargetSlot(ex0.cap, inv.lo(0), inv.hi(0), inv.arg(1), k.wordBits, k.space.lookup);
+    const dest = lookupTargetSlot(ex0.cap, ...halves(a.index), depthArg(a.depth), k.wordBits, k.space.lookup);
     if (dest instanceof SyscallError) return dest;
     const full = ensureEmptySlot(dest);
     if (full !== null) return full;
-    if (label === L['X86IRQIssueIRQHandlerIOAPIC']) {
-      if (inv.arg(2) >= 1) return SyscallError.rangeError(0, 0);
-      if (inv.arg(3) >= X86_IOAPIC_PINS) return SyscallError.rangeError(0, X86_IOAPIC_PINS - 1);
-      if (inv.arg(4) > 1) return SyscallError.rangeError(0, 1);
-      if (inv.arg(5) > 1) return SyscallError.rangeError(0, 1);
+    if (label === x86.ioapic) {
+      if (a.ioapic >= 1n) return SyscallError.rangeError(0, 0);
+      if (a.pin >= BigInt(X86_IOAPIC_PINS)) return SyscallError.rangeError(0, X86_IOAPIC_PINS - 1);
+      if (a.level > 1n) return SyscallError.rangeError(0, 1);
+      if (a.polarity > 1n) return SyscallError.rangeError(0, 1);
     } else {
-      if (inv.arg(2) > PCI_BUS_MAX) return SyscallError.rangeError(0, PCI_BUS_MAX);
-      if (inv.arg(3) > PCI_DEV_MAX) return SyscallError.rangeError(0, PCI_DEV_MAX);
-      if (inv.arg(4) > PCI_FUNC_MAX) return SyscallError.rangeError(0, PCI_FUNC_MAX);
+      const m = readArgs(inv, 'X86IRQIssueIRQHandlerMSI', wordBits);
+      if (m.pci_bus > BigInt(PCI_BUS_MAX)) return SyscallError.rangeError(0, PCI_BUS_MAX);
+      if (m.pci_dev > BigInt(PCI_DEV_MAX)) return SyscallError.rangeError(0, PCI_DEV_MAX);
+      if (m.pci_func > BigInt(PCI_FUNC_MAX)) return SyscallError.rangeError(0, PCI_FUNC_MAX);
     }
     inv.restart();
     invokeIRQControl(k, irq, dest, inv.slot);
@@ -94,15 +129,14 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
 }
 
 export function decodeIRQHandlerInvocation(inv: Invocation): OpResult {
-  const L = inv.L;
   const k = inv.k;
   const irq = inv.cap.irq;
   switch (inv.label) {
-    case L['IRQAckIRQ']:
+    case L.IRQAckIRQ:
       inv.restart();
       invokeIRQHandler_AckIRQ(k, irq);
       return null;
-    case L['IRQSetIRQHandler']: {
+    case L.IRQSetIRQHandler: {
       const ex0 = inv.extra(0);
       if (ex0 === null) return SyscallError.truncatedMessage();
       const cap = ex0.cap;
@@ -111,7 +145,7 @@ export function decodeIRQHandlerInvocation(inv: Invocation): OpResult {
       invokeIRQHandler_SetIRQHandler(k, irq, cap, ex0);
       return null;
     }
-    case L['IRQClearIRQHandler']:
+    case L.IRQClearIRQHandler:
       inv.restart();
       invokeIRQHandler_ClearIRQHandler(k, irq);
       return null;

@@ -29,15 +29,17 @@ import {
   SyscallError,
   VMKernelOnly,
 } from '@tsel4/object';
-import { seL4_RISCV_ExecuteNever } from '@tsel4/libsel4';
+import { RISCV64Label as R, seL4_RISCV_ExecuteNever } from '@tsel4/libsel4';
+import { readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { small, wrapAdd } from '../words.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
 
 /** seL4's decodeRISCVPageTableInvocation. */
 function decodeRISCVPageTable(inv: Invocation): OpResult {
   const k = inv.k;
   const cap = inv.cap;
-  if (inv.label === inv.L['RISCVPageTableUnmap']) {
+  if (inv.label === R.RISCVPageTableUnmap) {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
     // a VSpace root is unmapped only by deleting it
     if (cap.isMapped && findVSpaceForASID(k, cap.mappedAsid) === cap.obj) return SyscallError.revokeFirst();
@@ -45,16 +47,17 @@ function decodeRISCVPageTable(inv: Invocation): OpResult {
     performPageTableUnmap(k, inv.slot);
     return null;
   }
-  if (inv.label !== inv.L['RISCVPageTableMap']) return SyscallError.illegalOperation();
+  if (inv.label !== R.RISCVPageTableMap) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
   if (inv.length < 2 || ex0 === null) return SyscallError.truncatedMessage();
   if (cap.isMapped) return SyscallError.invalidCapability(0);
-  const vaddr = inv.arg(0);
+  const { vaddr: word } = readArgs(inv, 'RISCVPageTableMap', 64);
   const rootCap = ex0.cap;
   if (rootCap.type !== CapType.PageTable || !rootCap.isMapped) return SyscallError.invalidCapability(1);
   const root = rootCap.obj as PagingObject;
   const asid = rootCap.mappedAsid;
-  if (vaddr >= k.vspace!.userTop) return SyscallError.invalidArgument(0);
+  if (word >= BigInt(k.vspace!.userTop)) return SyscallError.invalidArgument(0);
+  const vaddr = small(word);
   const found = findVSpaceForASID(k, asid);
   if (found === null) return noVSpaceForASID();
   if (found !== root) return SyscallError.invalidCapability(1);
@@ -71,17 +74,16 @@ function decodeRISCVPageTable(inv: Invocation): OpResult {
 /** seL4's decodeRISCVFrameInvocation. */
 function decodeRISCVFrame(inv: Invocation): OpResult {
   const k = inv.k;
-  const L = inv.L;
   const cap = inv.cap;
   const frame = cap.obj as Frame;
   const bits = frame.sizeBits;
   switch (inv.label) {
-    case L['RISCVPageMap']: {
+    case R.RISCVPageMap: {
       const ex0 = inv.extra(0);
       if (inv.length < 3 || ex0 === null) return SyscallError.truncatedMessage();
-      const vaddr = inv.arg(0);
-      const rightsMask = inv.lo(1);
-      const attr = inv.lo(2) & seL4_RISCV_ExecuteNever;
+      const a = readArgs(inv, 'RISCVPageMap', 64);
+      const rightsMask = Number(a.rights & 0xffff_ffffn);
+      const attr = Number(a.attr & BigInt(seL4_RISCV_ExecuteNever));
       const rootCap = ex0.cap;
       if (rootCap.type !== CapType.PageTable || !rootCap.isMapped) return SyscallError.invalidCapability(1);
       const root = rootCap.obj as PagingObject;
@@ -89,8 +91,11 @@ function decodeRISCVFrame(inv: Invocation): OpResult {
       const found = findVSpaceForASID(k, asid);
       if (found === null) return noVSpaceForASID();
       if (found !== root) return SyscallError.invalidCapability(1);
-      if (vaddr + 2 ** bits - 1 >= k.vspace!.userTop) return SyscallError.invalidArgument(0);
-      if (!checkVPAlignment(bits, inv.lo(0))) return SyscallError.alignmentError();
+      // seL4 computes vtop = vaddr + BIT(size) - 1 in word arithmetic: near 2^64 it wraps to a
+      // small value, passes, and the alignment check answers
+      if (wrapAdd(a.vaddr, (1n << BigInt(bits)) - 1n, 64) >= BigInt(k.vspace!.userTop)) return SyscallError.invalidArgument(0);
+      if (!checkVPAlignment(bits, Number(a.vaddr & 0xffff_ffffn))) return SyscallError.alignmentError();
+      const vaddr = small(a.vaddr);
       const slot = lookupPTSlot(k, root, vaddr);
       if (slot.bitsLeft !== bits) return SyscallError.failedLookup(false, LookupFault.missingCapability(slot.bitsLeft));
       const existing = slot.table.entries[slot.index];
@@ -109,11 +114,11 @@ function decodeRISCVFrame(inv: Invocation): OpResult {
       performMap(k, inv.slot, newCap, slot, entry);
       return null;
     }
-    case L['RISCVPageUnmap']:
+    case R.RISCVPageUnmap:
       inv.restart();
       performPageUnmap(k, inv.slot);
       return null;
-    case L['RISCVPageGetAddress']:
+    case R.RISCVPageGetAddress:
       return decodeGetAddress(inv);
     default:
       return SyscallError.illegalOperation();
@@ -128,9 +133,9 @@ export function decodeRISCVMMUInvocation(inv: Invocation): OpResult {
     case CapType.PageTable:
       return decodeRISCVPageTable(inv);
     case CapType.ASIDControl:
-      return decodeASIDControl(inv, 'RISCVASIDControlMakePool');
+      return decodeASIDControl(inv, R.RISCVASIDControlMakePool);
     case CapType.ASIDPool:
-      return decodeASIDPool(inv, 'RISCVASIDPoolAssign');
+      return decodeASIDPool(inv, R.RISCVASIDPoolAssign);
     default:
       return SyscallError.illegalOperation();
   }

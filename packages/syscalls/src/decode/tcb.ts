@@ -32,11 +32,14 @@ import {
   TCB_VTABLE,
   updateCapData,
 } from '@tsel4/object';
+import { GenericLabel as L } from '@tsel4/libsel4';
+import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { small } from '../words.js';
 
 /** seL4's checkPrio: a priority or MCP above the authority's MCP is a RangeError. */
-function checkPrio(prio: number, auth: Tcb): SyscallError | null {
-  return prio > auth.mcp ? SyscallError.rangeError(0, auth.mcp) : null;
+function checkPrio(prio: bigint, auth: Tcb): SyscallError | null {
+  return prio > BigInt(auth.mcp) ? SyscallError.rangeError(0, auth.mcp) : null;
 }
 
 /** The authority TCB of Set(MC)Priority/SetSchedParams: InvalidCapability(1) if not a thread cap. */
@@ -51,22 +54,20 @@ function decodeRoots(
   target: Tcb,
   cRootSlot: Cte,
   vRootSlot: Cte,
-  cRootDataIndex: number,
+  cRootData: bigint,
+  vRootData: bigint,
 ): { cRoot: CapSource; vRoot: CapSource } | SyscallError {
   const k = inv.k;
   if (slotCapLongRunningDelete(target.ctes[TCB_CTABLE]!) || slotCapLongRunningDelete(target.ctes[TCB_VTABLE]!)) {
     return SyscallError.illegalOperation();
   }
   let cRootCap: Cap = cRootSlot.cap;
-  if (inv.arg(cRootDataIndex) !== 0) {
-    cRootCap = updateCapData(false, inv.lo(cRootDataIndex), inv.hi(cRootDataIndex), cRootCap, k.wordBits);
-  }
+  if (cRootData !== 0n) cRootCap = updateCapData(false, ...halves(cRootData), cRootCap, k.wordBits);
   const dc = deriveCap(cRootSlot, cRootCap);
   if (dc instanceof SyscallError) return dc;
   if (dc.type !== CapType.CNode) return SyscallError.illegalOperation();
   let vRootCap: Cap = vRootSlot.cap;
-  const vd = cRootDataIndex + 1;
-  if (inv.arg(vd) !== 0) vRootCap = updateCapData(false, inv.lo(vd), inv.hi(vd), vRootCap, k.wordBits);
+  if (vRootData !== 0n) vRootCap = updateCapData(false, ...halves(vRootData), vRootCap, k.wordBits);
   const dv = deriveCap(vRootSlot, vRootCap);
   if (dv instanceof SyscallError) return dv;
   if (!isValidVTableRoot(k, dv)) return SyscallError.illegalOperation();
@@ -74,10 +75,9 @@ function decodeRoots(
 }
 
 /** The IPC buffer part of Configure and SetIPCBuffer. */
-function decodeBuffer(inv: Invocation, addrIndex: number, bufferSlot: Cte): ThreadControl['buffer'] | SyscallError {
-  const lo = inv.lo(addrIndex);
-  const hi = inv.hi(addrIndex);
-  if (lo === 0 && hi === 0) return { lo, hi, source: null };
+function decodeBuffer(inv: Invocation, addr: bigint, bufferSlot: Cte): ThreadControl['buffer'] | SyscallError {
+  const [lo, hi] = halves(addr);
+  if (addr === 0n) return { lo, hi, source: null };
   const dc = deriveCap(bufferSlot, bufferSlot.cap);
   if (dc instanceof SyscallError) return dc;
   const err = checkValidIPCBuffer(inv.k, lo, dc);
@@ -86,107 +86,111 @@ function decodeBuffer(inv: Invocation, addrIndex: number, bufferSlot: Cte): Thre
 }
 
 export function decodeTCBInvocation(inv: Invocation): OpResult {
-  const L = inv.L;
   const k = inv.k;
+  const wordBits = k.wordBits;
   const target = inv.cap.obj as Tcb;
   const label = inv.label;
   const a = k.arch;
 
   switch (label) {
-    case L['TCBReadRegisters']: {
+    case L.TCBReadRegisters: {
       if (inv.length < 2) return SyscallError.truncatedMessage();
-      const flags = inv.lo(0);
-      const n = inv.arg(1);
+      const { suspend_source: flags, count } = readArgs(inv, 'TCBReadRegisters', wordBits);
       const max = a.userContext.length;
-      if (n < 1 || n > max) return SyscallError.rangeError(1, max);
+      if (count < 1n || count > BigInt(max)) return SyscallError.rangeError(1, max);
       if (target === inv.cur) return SyscallError.illegalOperation();
       inv.restart();
-      invokeTCB_ReadRegisters(k, target, (flags & 1) !== 0, n, inv.isCall);
+      invokeTCB_ReadRegisters(k, target, (flags & 1n) !== 0n, small(count), inv.isCall);
       return null;
     }
-    case L['TCBWriteRegisters']: {
+    case L.TCBWriteRegisters: {
       if (inv.length < 2) return SyscallError.truncatedMessage();
-      const flags = inv.lo(0);
-      const w = inv.arg(1);
-      if (inv.length - 2 < w) return SyscallError.truncatedMessage();
+      const { resume_target: flags, count } = readArgs(inv, 'TCBWriteRegisters', wordBits);
+      if (BigInt(inv.length - 2) < count) return SyscallError.truncatedMessage();
       if (target === inv.cur) return SyscallError.illegalOperation();
       inv.restart();
-      invokeTCB_WriteRegisters(k, target, (flags & 1) !== 0, w, (i) => [inv.lo(i), inv.hi(i)]);
+      invokeTCB_WriteRegisters(k, target, (flags & 1n) !== 0n, small(count), (i) => [inv.lo(i), inv.hi(i)]);
       return null;
     }
-    case L['TCBCopyRegisters']: {
+    case L.TCBCopyRegisters: {
       const ex0 = inv.extra(0);
       if (inv.length < 1 || ex0 === null) return SyscallError.truncatedMessage();
-      const flags = inv.lo(0);
+      // seL4 reads the one flags word and tests its bits (the four Bools packed from bit 0)
+      const flags = Number(readArgs(inv, 'TCBCopyRegisters', wordBits).suspend_source & 0xfn);
       if (ex0.cap.type !== CapType.Thread) return SyscallError.invalidCapability(1);
       const src = ex0.cap.obj as Tcb;
       inv.restart();
       invokeTCB_CopyRegisters(k, target, src, (flags & 1) !== 0, (flags & 2) !== 0, (flags & 4) !== 0, (flags & 8) !== 0);
       return null;
     }
-    case L['TCBSuspend']:
+    case L.TCBSuspend:
       inv.restart();
       invokeTCB_Suspend(k, target);
       return null;
-    case L['TCBResume']:
+    case L.TCBResume:
       inv.restart();
       invokeTCB_Resume(k, target);
       return null;
-    case L['TCBConfigure']: {
+    case L.TCBConfigure: {
       const c0 = inv.extra(0);
       const c1 = inv.extra(1);
       const c2 = inv.extra(2);
       if (inv.length < 4 || c0 === null || c1 === null || c2 === null) return SyscallError.truncatedMessage();
-      const buffer = decodeBuffer(inv, 3, c2);
+      const args = readArgs(inv, 'TCBConfigure', wordBits);
+      const buffer = decodeBuffer(inv, args.buffer, c2);
       if (buffer instanceof SyscallError) return buffer;
-      const roots = decodeRoots(inv, target, c0, c1, 1);
+      const roots = decodeRoots(inv, target, c0, c1, args.cspace_root_data, args.vspace_root_data);
       if (roots instanceof SyscallError) return roots;
+      const [lo, hi] = halves(args.fault_ep);
       inv.restart();
-      return invokeTCB_ThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots, buffer });
+      return invokeTCB_ThreadControl(k, target, inv.slot, { faultEP: { lo, hi }, ...roots, buffer });
     }
-    case L['TCBSetPriority']:
-    case L['TCBSetMCPriority']: {
+    case L.TCBSetPriority:
+    case L.TCBSetMCPriority: {
       if (inv.length < 1 || inv.extra(0) === null) return SyscallError.truncatedMessage();
-      const value = inv.arg(0);
+      // priority and mcp are both MR0
+      const word = readArgs(inv, 'TCBSetPriority', wordBits).priority;
       const auth = authority(inv);
       if (auth instanceof SyscallError) return auth;
-      const err = checkPrio(value, auth);
+      const err = checkPrio(word, auth);
       if (err !== null) return err;
-      const tc: ThreadControl = label === L['TCBSetPriority'] ? { priority: value } : { mcp: value };
+      const value = small(word);
+      const tc: ThreadControl = label === L.TCBSetPriority ? { priority: value } : { mcp: value };
       inv.restart();
       return invokeTCB_ThreadControl(k, target, null, tc);
     }
-    case L['TCBSetSchedParams']: {
+    case L.TCBSetSchedParams: {
       if (inv.length < 2 || inv.extra(0) === null) return SyscallError.truncatedMessage();
-      const mcp = inv.arg(0);
-      const prio = inv.arg(1);
+      const { mcp, priority } = readArgs(inv, 'TCBSetSchedParams', wordBits);
       const auth = authority(inv);
       if (auth instanceof SyscallError) return auth;
       const e1 = checkPrio(mcp, auth);
       if (e1 !== null) return e1;
-      const e2 = checkPrio(prio, auth);
+      const e2 = checkPrio(priority, auth);
       if (e2 !== null) return e2;
       inv.restart();
-      return invokeTCB_ThreadControl(k, target, null, { mcp, priority: prio });
+      return invokeTCB_ThreadControl(k, target, null, { mcp: small(mcp), priority: small(priority) });
     }
-    case L['TCBSetIPCBuffer']: {
+    case L.TCBSetIPCBuffer: {
       const c0 = inv.extra(0);
       if (inv.length < 1 || c0 === null) return SyscallError.truncatedMessage();
-      const buffer = decodeBuffer(inv, 0, c0);
+      const buffer = decodeBuffer(inv, readArgs(inv, 'TCBSetIPCBuffer', wordBits).buffer, c0);
       if (buffer instanceof SyscallError) return buffer;
       inv.restart();
       return invokeTCB_ThreadControl(k, target, inv.slot, { buffer });
     }
-    case L['TCBSetSpace']: {
+    case L.TCBSetSpace: {
       const c0 = inv.extra(0);
       const c1 = inv.extra(1);
       if (inv.length < 3 || c0 === null || c1 === null) return SyscallError.truncatedMessage();
-      const roots = decodeRoots(inv, target, c0, c1, 1);
+      const args = readArgs(inv, 'TCBSetSpace', wordBits);
+      const roots = decodeRoots(inv, target, c0, c1, args.cspace_root_data, args.vspace_root_data);
       if (roots instanceof SyscallError) return roots;
+      const [lo, hi] = halves(args.fault_ep);
       inv.restart();
-      return invokeTCB_ThreadControl(k, target, inv.slot, { faultEP: { lo: inv.lo(0), hi: inv.hi(0) }, ...roots });
+      return invokeTCB_ThreadControl(k, target, inv.slot, { faultEP: { lo, hi }, ...roots });
     }
-    case L['TCBBindNotification']: {
+    case L.TCBBindNotification: {
       const c0 = inv.extra(0);
       if (c0 === null) return SyscallError.truncatedMessage();
       if (target.boundNotification !== null) return SyscallError.illegalOperation();
@@ -199,21 +203,26 @@ export function decodeTCBInvocation(inv: Invocation): OpResult {
       invokeTCB_NotificationControl(target, ntfn);
       return null;
     }
-    case L['TCBUnbindNotification']:
+    case L.TCBUnbindNotification:
       if (target.boundNotification === null) return SyscallError.illegalOperation();
       inv.restart();
       invokeTCB_NotificationControl(target, null);
       return null;
-    case L['TCBSetTLSBase']:
+    case L.TCBSetTLSBase: {
       if (inv.length < 1) return SyscallError.truncatedMessage();
+      const [lo, hi] = halves(readArgs(inv, 'TCBSetTLSBase', wordBits).tls_base);
       inv.restart();
-      invokeSetTLSBase(k, target, inv.lo(0), inv.hi(0));
+      invokeSetTLSBase(k, target, lo, hi);
       return null;
-    case L['TCBSetFlags']:
+    }
+    case L.TCBSetFlags: {
       if (inv.length < 2) return SyscallError.truncatedMessage();
+      // only the low bits name flags (seL4 masks the words with the flags it knows)
+      const { clear, set } = readArgs(inv, 'TCBSetFlags', wordBits);
       inv.restart();
-      invokeSetFlags(k, target, inv.lo(0), inv.lo(1), inv.isCall);
+      invokeSetFlags(k, target, Number(clear & 0xffff_ffffn), Number(set & 0xffff_ffffn), inv.isCall);
       return null;
+    }
     default:
       return SyscallError.illegalOperation();
   }

@@ -37,7 +37,10 @@ import {
   type PagingObject,
   SyscallError,
 } from '@tsel4/object';
+import { X86_64Label as X } from '@tsel4/libsel4';
+import { readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
+import { small, wrapAdd } from '../words.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
 
 /** seL4's X86_MappingVSpace: the frame cap's map type while it is mapped in a VSpace. */
@@ -45,30 +48,31 @@ const X86_MAPPING_VSPACE = 1;
 
 /** seL4's decodeX86FrameInvocation. */
 function decodeX86Frame(inv: Invocation): OpResult {
-  const L = inv.L;
   const k = inv.k;
   const cap = inv.cap;
   const frame = cap.obj as Frame;
   switch (inv.label) {
-    case L['X86PageMap']: {
+    case X.X86PageMap: {
       const ex0 = inv.extra(0);
       if (inv.length < 3 || ex0 === null) return SyscallError.truncatedMessage();
       const bits = frame.sizeBits;
-      const vaddr = inv.arg(0);
-      const rightsMask = inv.lo(1);
-      const attr = inv.lo(2) & 7;
+      const a = readArgs(inv, 'X86PageMap', 64);
+      const rightsMask = Number(a.rights & 0xffff_ffffn);
+      const attr = Number(a.attr & 7n);
       const vspaceCap = ex0.cap;
       if (!isValidVTableRoot(k, vspaceCap)) return SyscallError.invalidCapability(1);
       const root = vspaceCap.obj as PagingObject;
       const asid = vspaceCap.mappedAsid;
-      const top = k.vspace!.userTop;
+      const top = BigInt(k.vspace!.userTop);
       if (cap.mappedAsid !== ASID_INVALID) {
         if (cap.mappedAsid !== asid) return SyscallError.invalidCapability(1);
         if (cap.mapType !== X86_MAPPING_VSPACE) return SyscallError.illegalOperation();
-        if (cap.mappedVaddr !== vaddr) return SyscallError.invalidArgument(0);
-      } else if (vaddr > top || vaddr + 2 ** bits > top) {
+        if (BigInt(cap.mappedVaddr) !== a.vaddr) return SyscallError.invalidArgument(0);
+      } else if (a.vaddr > top || wrapAdd(a.vaddr, 1n << BigInt(bits), 64) > top) {
+        // vtop is computed in word arithmetic: the first test catches a sum that wrapped
         return SyscallError.invalidArgument(0);
       }
+      const vaddr = small(a.vaddr);
       const found = findVSpaceForASID(k, asid);
       if (found === null) return noVSpaceForASID();
       if (found !== root) return SyscallError.invalidCapability(1);
@@ -91,11 +95,11 @@ function decodeX86Frame(inv: Invocation): OpResult {
       performMap(k, inv.slot, newCap, s, new PageEntry(frame.addr, bits, rights, attr));
       return null;
     }
-    case L['X86PageUnmap']:
+    case X.X86PageUnmap:
       inv.restart();
       if (inv.slot.cap.mappedAsid !== ASID_INVALID) performPageUnmap(k, inv.slot);
       return null;
-    case L['X86PageMapIO']: {
+    case X.X86PageMapIO: {
       // seL4: decodeX86IOMapInvocation, up to the IOSpace cap no tsel4 board can give
       const ex0 = inv.extra(0);
       if (ex0 === null || inv.length < 2) return SyscallError.truncatedMessage();
@@ -103,7 +107,7 @@ function decodeX86Frame(inv: Invocation): OpResult {
       if (cap.mappedAsid !== ASID_INVALID) return SyscallError.invalidCapability(0);
       return SyscallError.invalidCapability(0);
     }
-    case L['X86PageGetAddress']:
+    case X.X86PageGetAddress:
       return decodeGetAddress(inv);
     default:
       return SyscallError.illegalOperation();
@@ -112,17 +116,17 @@ function decodeX86Frame(inv: Invocation): OpResult {
 
 /** What differs between the three x86_64 table invocations. */
 interface X86Table {
-  readonly map: string;
-  readonly unmap: string;
+  readonly map: number;
+  readonly unmap: number;
   /** Bits of the region one such table covers (its mapped address is aligned to it). */
   readonly coverBits: number;
   /** The lookup of the entry the table goes into. */
   lookup(root: PagingObject, vaddr: number): PTSlot | LookupFault;
 }
 
-const PT: X86Table = { map: 'X86PageTableMap', unmap: 'X86PageTableUnmap', coverBits: 21, lookup: lookupPDSlot };
-const PD: X86Table = { map: 'X86PageDirectoryMap', unmap: 'X86PageDirectoryUnmap', coverBits: 30, lookup: lookupPDPTSlot };
-const PDPT: X86Table = { map: 'X86PDPTMap', unmap: 'X86PDPTUnmap', coverBits: 39, lookup: lookupPML4Slot };
+const PT: X86Table = { map: X.X86PageTableMap, unmap: X.X86PageTableUnmap, coverBits: 21, lookup: lookupPDSlot };
+const PD: X86Table = { map: X.X86PageDirectoryMap, unmap: X.X86PageDirectoryUnmap, coverBits: 30, lookup: lookupPDPTSlot };
+const PDPT: X86Table = { map: X.X86PDPTMap, unmap: X.X86PDPTUnmap, coverBits: 39, lookup: lookupPML4Slot };
 
 /**
  * seL4's decodeX86PageTableInvocation, decodeX64PageDirectoryInvocation and
@@ -131,22 +135,24 @@ const PDPT: X86Table = { map: 'X86PDPTMap', unmap: 'X86PDPTUnmap', coverBits: 39
 function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
   const k = inv.k;
   const cap = inv.cap;
-  if (inv.label === inv.L[t.unmap]) {
+  if (inv.label === t.unmap) {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
     inv.restart();
     performPageTableUnmap(k, inv.slot);
     return null;
   }
-  if (inv.label !== inv.L[t.map]) return SyscallError.illegalOperation();
+  if (inv.label !== t.map) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
   if (inv.length < 2 || ex0 === null) return SyscallError.truncatedMessage();
   if (cap.isMapped) return SyscallError.invalidCapability(0);
-  const vaddr = roundDown(inv.arg(0), t.coverBits);
+  // the vaddr parameter is MR0 for each of the three (PageTable, PageDirectory, PDPT)
+  const word = readArgs(inv, 'X86PageTableMap', 64).vaddr & ~((1n << BigInt(t.coverBits)) - 1n);
   const vspaceCap = ex0.cap;
   if (!isValidVTableRoot(k, vspaceCap)) return SyscallError.invalidCapability(1);
   const root = vspaceCap.obj as PagingObject;
   const asid = vspaceCap.mappedAsid;
-  if (vaddr > k.vspace!.userTop) return SyscallError.invalidArgument(0);
+  if (word > BigInt(k.vspace!.userTop)) return SyscallError.invalidArgument(0);
+  const vaddr = small(word);
   const found = findVSpaceForASID(k, asid);
   if (found === null) return noVSpaceForASID();
   if (found !== root) return SyscallError.invalidCapability(1);
@@ -161,13 +167,13 @@ function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
 
 /** seL4's decodeX86IOPTInvocation, up to the IOSpace cap no tsel4 board can give. */
 function decodeX86IOPageTable(inv: Invocation): OpResult {
-  if (inv.label === inv.L['X86IOPageTableUnmap']) {
+  if (inv.label === X.X86IOPageTableUnmap) {
     // never mapped (nothing can map it): only the cap's flag is cleared
     inv.restart();
     inv.slot.cap = inv.slot.cap.with({ b: 0 });
     return null;
   }
-  if (inv.label !== inv.L['X86IOPageTableMap']) return SyscallError.illegalOperation();
+  if (inv.label !== X.X86IOPageTableMap) return SyscallError.illegalOperation();
   if (inv.extra(0) === null || inv.length < 1) return SyscallError.truncatedMessage();
   return SyscallError.invalidCapability(0);
 }
@@ -193,9 +199,9 @@ export function decodeX86MMUInvocation(inv: Invocation): OpResult {
           return SyscallError.illegalOperation();
       }
     case CapType.ASIDControl:
-      return decodeASIDControl(inv, 'X86ASIDControlMakePool');
+      return decodeASIDControl(inv, X.X86ASIDControlMakePool);
     case CapType.ASIDPool:
-      return decodeASIDPool(inv, 'X86ASIDPoolAssign');
+      return decodeASIDPool(inv, X.X86ASIDPoolAssign);
     default:
       return SyscallError.illegalOperation();
   }
