@@ -15,7 +15,9 @@ import { type Arch, x86_64 } from '@tsel4/hal';
 import {
   archConstants,
   faultLayout,
+  type LabelName,
   type Method,
+  methodErrors,
   messageLayout,
   methodsOf,
   MSGINFO_CAPSUNWRAPPED_BITS,
@@ -441,6 +443,18 @@ function hasWordResults(m: Method): boolean {
   return m.results.some((r) => r.type !== 'seL4_UserContext');
 }
 
+/** A stub's comment: its method and label, and its errors as the interface table lists them. */
+function stubComment(m: Method): string[] {
+  const { xml, decoder } = methodErrors(m.label as LabelName);
+  const lines = [`/* ${m.iface}: ${m.name} (invocation ${m.label})`, ` * Errors (libsel4's interface XML): ${xml.length === 0 ? 'none listed' : xml.join(', ')}.`];
+  const also = decoder.filter((e) => !xml.includes(e));
+  const never = xml.filter((e) => !decoder.includes(e));
+  if (also.length > 0) lines.push(` * The kernel's decoder also returns ${also.join(', ')}.`);
+  if (never.length > 0) lines.push(` * This method's decoder never returns ${never.join(', ')}.`);
+  lines.push(' */');
+  return lines;
+}
+
 function stub(m: Method, a: Arch): string {
   const name = stubName(m);
   const L = messageLayout(m, a.wordBits, a.userContext.length);
@@ -451,7 +465,7 @@ function stub(m: Method, a: Arch): string {
   if (ctxOut !== undefined) params.push(`seL4_UserContext *${ctxOut.name}`);
   const nMR = a.syscall.msgRegs.length;
   const n = L.inputWords;
-  const out: string[] = [`/* ${m.iface}: ${m.name} (invocation ${m.label}) */`, `LIBSEL4_INLINE ${ret}`, `${name}(${params.join(', ')})`, '{'];
+  const out: string[] = [...stubComment(m), `LIBSEL4_INLINE ${ret}`, `${name}(${params.join(', ')})`, '{'];
   out.push(`    ${ret} result;`);
   out.push(`    seL4_MessageInfo_t tag = seL4_MessageInfo_new(${m.label}, 0, ${L.caps.length}, ${n});`);
   out.push('    seL4_MessageInfo_t output_tag;');

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArchName } from '@tsel4/hal';
-import { ARCH_METHODS, GENERIC_METHODS, type Method, type Param, stubName } from '../src/interface.js';
+import { ARCH_METHODS, GENERIC_METHODS, type LabelName, type Method, methodErrors, type Param, stubName } from '../src/interface.js';
 
 const TS_TYPES: Record<string, string> = {
   seL4_Word: 'seL4_Word',
@@ -26,6 +26,20 @@ const TS_TYPES: Record<string, string> = {
 
 function tsType(p: Param): string {
   return p.cap ? 'seL4_CPtr' : (TS_TYPES[p.type] ?? 'seL4_Word');
+}
+
+/**
+ * The error lines of a stub's TSDoc: the interface XML's list, then how the kernel's decoder
+ * differs from it (methodErrors in the interface table), one line each.
+ */
+export function errorDoc(label: string): string[] {
+  const { xml, decoder } = methodErrors(label as LabelName);
+  const lines = ['', `Errors (libsel4's interface XML): ${xml.length === 0 ? 'none listed' : xml.join(', ')}.`];
+  const also = decoder.filter((e) => !xml.includes(e));
+  const never = xml.filter((e) => !decoder.includes(e));
+  if (also.length > 0) lines.push(`The kernel's decoder also returns ${also.join(', ')}.`);
+  if (never.length > 0) lines.push(`This method's decoder never returns ${never.join(', ')}.`);
+  return lines;
 }
 
 export function generate(): string {
@@ -61,7 +75,7 @@ export function generate(): string {
     const sig = ['_service: seL4_CPtr', ...params].join(', ');
     const where = archs.length === 0 ? 'every arch' : archs.join(', ');
     const args = `[${m.params.map((p) => p.name).join(', ')}]`;
-    out.push(`/** ${name} (invocation label ${m.label}; on ${where}). */`);
+    out.push('/**', ` * ${name} (invocation label ${m.label}; on ${where}).`, ...errorDoc(m.label).map((l) => ` *${l === '' ? '' : ' '}${l}`), ' */');
     if (outWords.length === 0 && outStructs.length === 0) {
       out.push(`export function ${name}(${sig}): Syscall<number> {`);
       out.push(`  return invokeMethod('${m.iface}', '${m.name}', _service, ${args});`);

@@ -34,7 +34,11 @@ typedef struct seL4_X86_IOPort_In32 {
     seL4_Uint32 result;
 } seL4_X86_IOPort_In32_t;
 
-/* seL4_Untyped: Retype (invocation UntypedRetype) */
+/* seL4_Untyped: Retype (invocation UntypedRetype)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_NotEnoughMemory, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_Untyped_Retype(seL4_Untyped _service, seL4_Word type, seL4_Word size_bits, seL4_CNode root, seL4_Word node_index, seL4_Word node_depth, seL4_Word node_offset, seL4_Word num_objects)
 {
@@ -70,7 +74,11 @@ seL4_Untyped_Retype(seL4_Untyped _service, seL4_Word type, seL4_Word size_bits, 
     return result;
 }
 
-/* seL4_TCB: ReadRegisters (invocation TCBReadRegisters) */
+/* seL4_TCB: ReadRegisters (invocation TCBReadRegisters)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_ReadRegisters(seL4_TCB _service, seL4_Bool suspend_source, seL4_Uint8 arch_flags, seL4_Word count, seL4_UserContext *regs)
 {
@@ -119,7 +127,11 @@ seL4_TCB_ReadRegisters(seL4_TCB _service, seL4_Bool suspend_source, seL4_Uint8 a
     return result;
 }
 
-/* seL4_TCB: WriteRegisters (invocation TCBWriteRegisters) */
+/* seL4_TCB: WriteRegisters (invocation TCBWriteRegisters)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_WriteRegisters(seL4_TCB _service, seL4_Bool resume_target, seL4_Uint8 arch_flags, seL4_Word count, seL4_UserContext * regs)
 {
@@ -187,7 +199,11 @@ seL4_TCB_WriteRegisters(seL4_TCB _service, seL4_Bool resume_target, seL4_Uint8 a
     return result;
 }
 
-/* seL4_TCB: CopyRegisters (invocation TCBCopyRegisters) */
+/* seL4_TCB: CopyRegisters (invocation TCBCopyRegisters)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_CopyRegisters(seL4_TCB _service, seL4_TCB source, seL4_Bool suspend_source, seL4_Bool resume_target, seL4_Bool transfer_frame, seL4_Bool transfer_integer, seL4_Uint8 arch_flags)
 {
@@ -217,7 +233,11 @@ seL4_TCB_CopyRegisters(seL4_TCB _service, seL4_TCB source, seL4_Bool suspend_sou
     return result;
 }
 
-/* seL4_TCB: Configure (invocation TCBConfigure) */
+/* seL4_TCB: Configure (invocation TCBConfigure)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_AlignmentError, seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_Configure(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root, seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data, seL4_Word buffer, seL4_CPtr bufferFrame)
 {
@@ -251,7 +271,11 @@ seL4_TCB_Configure(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root
     return result;
 }
 
-/* seL4_TCB: SetPriority (invocation TCBSetPriority) */
+/* seL4_TCB: SetPriority (invocation TCBSetPriority)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_SetPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word priority)
 {
@@ -277,7 +301,11 @@ seL4_TCB_SetPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word priority)
     return result;
 }
 
-/* seL4_TCB: SetMCPriority (invocation TCBSetMCPriority) */
+/* seL4_TCB: SetMCPriority (invocation TCBSetMCPriority)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_SetMCPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp)
 {
@@ -303,7 +331,11 @@ seL4_TCB_SetMCPriority(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp)
     return result;
 }
 
-/* seL4_TCB: SetSchedParams (invocation TCBSetSchedParams) */
+/* seL4_TCB: SetSchedParams (invocation TCBSetSchedParams)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_SetSchedParams(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp, seL4_Word priority)
 {
@@ -331,7 +363,11 @@ seL4_TCB_SetSchedParams(seL4_TCB _service, seL4_TCB authority, seL4_Word mcp, se
     return result;
 }
 
-/* seL4_TCB: SetIPCBuffer (invocation TCBSetIPCBuffer) */
+/* seL4_TCB: SetIPCBuffer (invocation TCBSetIPCBuffer)
+ * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_SetIPCBuffer(seL4_TCB _service, seL4_Word buffer, seL4_CPtr bufferFrame)
 {
@@ -357,7 +393,11 @@ seL4_TCB_SetIPCBuffer(seL4_TCB _service, seL4_Word buffer, seL4_CPtr bufferFrame
     return result;
 }
 
-/* seL4_TCB: SetSpace (invocation TCBSetSpace) */
+/* seL4_TCB: SetSpace (invocation TCBSetSpace)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_SetSpace(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root, seL4_Word cspace_root_data, seL4_CPtr vspace_root, seL4_Word vspace_root_data)
 {
@@ -388,7 +428,10 @@ seL4_TCB_SetSpace(seL4_TCB _service, seL4_Word fault_ep, seL4_CNode cspace_root,
     return result;
 }
 
-/* seL4_TCB: Suspend (invocation TCBSuspend) */
+/* seL4_TCB: Suspend (invocation TCBSuspend)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_Suspend(seL4_TCB _service)
 {
@@ -410,7 +453,10 @@ seL4_TCB_Suspend(seL4_TCB _service)
     return result;
 }
 
-/* seL4_TCB: Resume (invocation TCBResume) */
+/* seL4_TCB: Resume (invocation TCBResume)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_Resume(seL4_TCB _service)
 {
@@ -432,7 +478,11 @@ seL4_TCB_Resume(seL4_TCB _service)
     return result;
 }
 
-/* seL4_TCB: BindNotification (invocation TCBBindNotification) */
+/* seL4_TCB: BindNotification (invocation TCBBindNotification)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_BindNotification(seL4_TCB _service, seL4_CPtr notification)
 {
@@ -455,7 +505,10 @@ seL4_TCB_BindNotification(seL4_TCB _service, seL4_CPtr notification)
     return result;
 }
 
-/* seL4_TCB: UnbindNotification (invocation TCBUnbindNotification) */
+/* seL4_TCB: UnbindNotification (invocation TCBUnbindNotification)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_UnbindNotification(seL4_TCB _service)
 {
@@ -477,7 +530,11 @@ seL4_TCB_UnbindNotification(seL4_TCB _service)
     return result;
 }
 
-/* seL4_TCB: SetTLSBase (invocation TCBSetTLSBase) */
+/* seL4_TCB: SetTLSBase (invocation TCBSetTLSBase)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_TCB_SetTLSBase(seL4_TCB _service, seL4_Word tls_base)
 {
@@ -502,7 +559,11 @@ seL4_TCB_SetTLSBase(seL4_TCB _service, seL4_Word tls_base)
     return result;
 }
 
-/* seL4_TCB: SetFlags (invocation TCBSetFlags) */
+/* seL4_TCB: SetFlags (invocation TCBSetFlags)
+ * Errors (libsel4's interface XML): seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_TCB_SetFlags_t
 seL4_TCB_SetFlags(seL4_TCB _service, seL4_Word clear, seL4_Word set)
 {
@@ -531,7 +592,11 @@ seL4_TCB_SetFlags(seL4_TCB _service, seL4_Word clear, seL4_Word set)
     return result;
 }
 
-/* seL4_CNode: Revoke (invocation CNodeRevoke) */
+/* seL4_CNode: Revoke (invocation CNodeRevoke)
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Revoke(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
 {
@@ -558,7 +623,11 @@ seL4_CNode_Revoke(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
     return result;
 }
 
-/* seL4_CNode: Delete (invocation CNodeDelete) */
+/* seL4_CNode: Delete (invocation CNodeDelete)
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Delete(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
 {
@@ -585,7 +654,11 @@ seL4_CNode_Delete(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
     return result;
 }
 
-/* seL4_CNode: CancelBadgedSends (invocation CNodeCancelBadgedSends) */
+/* seL4_CNode: CancelBadgedSends (invocation CNodeCancelBadgedSends)
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_CancelBadgedSends(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
 {
@@ -612,7 +685,11 @@ seL4_CNode_CancelBadgedSends(seL4_CNode _service, seL4_Word index, seL4_Uint8 de
     return result;
 }
 
-/* seL4_CNode: Copy (invocation CNodeCopy) */
+/* seL4_CNode: Copy (invocation CNodeCopy)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Copy(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root, seL4_Word src_index, seL4_Uint8 src_depth, seL4_CapRights_t rights)
 {
@@ -646,7 +723,11 @@ seL4_CNode_Copy(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth
     return result;
 }
 
-/* seL4_CNode: Mint (invocation CNodeMint) */
+/* seL4_CNode: Mint (invocation CNodeMint)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Mint(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root, seL4_Word src_index, seL4_Uint8 src_depth, seL4_CapRights_t rights, seL4_Word badge)
 {
@@ -682,7 +763,11 @@ seL4_CNode_Mint(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth
     return result;
 }
 
-/* seL4_CNode: Move (invocation CNodeMove) */
+/* seL4_CNode: Move (invocation CNodeMove)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Move(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root, seL4_Word src_index, seL4_Uint8 src_depth)
 {
@@ -714,7 +799,11 @@ seL4_CNode_Move(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth
     return result;
 }
 
-/* seL4_CNode: Mutate (invocation CNodeMutate) */
+/* seL4_CNode: Mutate (invocation CNodeMutate)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Mutate(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_CNode src_root, seL4_Word src_index, seL4_Uint8 src_depth, seL4_Word badge)
 {
@@ -748,7 +837,11 @@ seL4_CNode_Mutate(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_dep
     return result;
 }
 
-/* seL4_CNode: Rotate (invocation CNodeRotate) */
+/* seL4_CNode: Rotate (invocation CNodeRotate)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_Rotate(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_depth, seL4_Word dest_badge, seL4_CNode pivot_root, seL4_Word pivot_index, seL4_Uint8 pivot_depth, seL4_Word pivot_badge, seL4_CNode src_root, seL4_Word src_index, seL4_Uint8 src_depth)
 {
@@ -789,7 +882,11 @@ seL4_CNode_Rotate(seL4_CNode _service, seL4_Word dest_index, seL4_Uint8 dest_dep
     return result;
 }
 
-/* seL4_CNode: SaveCaller (invocation CNodeSaveCaller) */
+/* seL4_CNode: SaveCaller (invocation CNodeSaveCaller)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_CNode_SaveCaller(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
 {
@@ -816,7 +913,11 @@ seL4_CNode_SaveCaller(seL4_CNode _service, seL4_Word index, seL4_Uint8 depth)
     return result;
 }
 
-/* seL4_IRQControl: Get (invocation IRQIssueIRQHandler) */
+/* seL4_IRQControl: Get (invocation IRQIssueIRQHandler)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_IRQControl_Get(seL4_IRQControl _service, seL4_Word irq, seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
 {
@@ -846,7 +947,10 @@ seL4_IRQControl_Get(seL4_IRQControl _service, seL4_Word irq, seL4_CNode root, se
     return result;
 }
 
-/* seL4_IRQHandler: Ack (invocation IRQAckIRQ) */
+/* seL4_IRQHandler: Ack (invocation IRQAckIRQ)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_IRQHandler_Ack(seL4_IRQHandler _service)
 {
@@ -868,7 +972,11 @@ seL4_IRQHandler_Ack(seL4_IRQHandler _service)
     return result;
 }
 
-/* seL4_IRQHandler: SetNotification (invocation IRQSetIRQHandler) */
+/* seL4_IRQHandler: SetNotification (invocation IRQSetIRQHandler)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_IRQHandler_SetNotification(seL4_IRQHandler _service, seL4_CPtr notification)
 {
@@ -891,7 +999,10 @@ seL4_IRQHandler_SetNotification(seL4_IRQHandler _service, seL4_CPtr notification
     return result;
 }
 
-/* seL4_IRQHandler: Clear (invocation IRQClearIRQHandler) */
+/* seL4_IRQHandler: Clear (invocation IRQClearIRQHandler)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_IRQHandler_Clear(seL4_IRQHandler _service)
 {
@@ -913,7 +1024,11 @@ seL4_IRQHandler_Clear(seL4_IRQHandler _service)
     return result;
 }
 
-/* seL4_DomainSet: Set (invocation DomainSetSet) */
+/* seL4_DomainSet: Set (invocation DomainSetSet)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_DomainSet_Set(seL4_DomainSet _service, seL4_Uint8 domain, seL4_TCB thread)
 {
@@ -939,7 +1054,11 @@ seL4_DomainSet_Set(seL4_DomainSet _service, seL4_Uint8 domain, seL4_TCB thread)
     return result;
 }
 
-/* seL4_DomainSet: ScheduleConfigure (invocation DomainScheduleConfigure) */
+/* seL4_DomainSet: ScheduleConfigure (invocation DomainScheduleConfigure)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_DomainSet_ScheduleConfigure(seL4_DomainSet _service, seL4_Word index, seL4_Uint8 domain, seL4_Time duration)
 {
@@ -968,7 +1087,11 @@ seL4_DomainSet_ScheduleConfigure(seL4_DomainSet _service, seL4_Word index, seL4_
     return result;
 }
 
-/* seL4_DomainSet: ScheduleSetStart (invocation DomainScheduleSetStart) */
+/* seL4_DomainSet: ScheduleSetStart (invocation DomainScheduleSetStart)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_DomainSet_ScheduleSetStart(seL4_DomainSet _service, seL4_Word index)
 {
@@ -993,7 +1116,9 @@ seL4_DomainSet_ScheduleSetStart(seL4_DomainSet _service, seL4_Word index)
     return result;
 }
 
-/* seL4_X86_PDPT: Map (invocation X86PDPTMap) */
+/* seL4_X86_PDPT: Map (invocation X86PDPTMap)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PDPT_Map(seL4_X86_PDPT _service, seL4_X64_PML4 pml4, seL4_Word vaddr, seL4_X86_VMAttributes attr)
 {
@@ -1021,7 +1146,9 @@ seL4_X86_PDPT_Map(seL4_X86_PDPT _service, seL4_X64_PML4 pml4, seL4_Word vaddr, s
     return result;
 }
 
-/* seL4_X86_PDPT: Unmap (invocation X86PDPTUnmap) */
+/* seL4_X86_PDPT: Unmap (invocation X86PDPTUnmap)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PDPT_Unmap(seL4_X86_PDPT _service)
 {
@@ -1043,7 +1170,9 @@ seL4_X86_PDPT_Unmap(seL4_X86_PDPT _service)
     return result;
 }
 
-/* seL4_X86_PageDirectory: Map (invocation X86PageDirectoryMap) */
+/* seL4_X86_PageDirectory: Map (invocation X86PageDirectoryMap)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageDirectory_Map(seL4_X86_PageDirectory _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_X86_VMAttributes attr)
 {
@@ -1071,7 +1200,9 @@ seL4_X86_PageDirectory_Map(seL4_X86_PageDirectory _service, seL4_CPtr vspace, se
     return result;
 }
 
-/* seL4_X86_PageDirectory: Unmap (invocation X86PageDirectoryUnmap) */
+/* seL4_X86_PageDirectory: Unmap (invocation X86PageDirectoryUnmap)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageDirectory_Unmap(seL4_X86_PageDirectory _service)
 {
@@ -1093,7 +1224,9 @@ seL4_X86_PageDirectory_Unmap(seL4_X86_PageDirectory _service)
     return result;
 }
 
-/* seL4_X86_PageTable: Map (invocation X86PageTableMap) */
+/* seL4_X86_PageTable: Map (invocation X86PageTableMap)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageTable_Map(seL4_X86_PageTable _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_X86_VMAttributes attr)
 {
@@ -1121,7 +1254,9 @@ seL4_X86_PageTable_Map(seL4_X86_PageTable _service, seL4_CPtr vspace, seL4_Word 
     return result;
 }
 
-/* seL4_X86_PageTable: Unmap (invocation X86PageTableUnmap) */
+/* seL4_X86_PageTable: Unmap (invocation X86PageTableUnmap)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service)
 {
@@ -1143,7 +1278,9 @@ seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service)
     return result;
 }
 
-/* seL4_X86_IOPageTable: Map (invocation X86IOPageTableMap) */
+/* seL4_X86_IOPageTable: Map (invocation X86IOPageTableMap)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPageTable_Map(seL4_X86_IOPageTable _service, seL4_X86_IOSpace iospace, seL4_Word ioaddr)
 {
@@ -1169,7 +1306,9 @@ seL4_X86_IOPageTable_Map(seL4_X86_IOPageTable _service, seL4_X86_IOSpace iospace
     return result;
 }
 
-/* seL4_X86_IOPageTable: Unmap (invocation X86IOPageTableUnmap) */
+/* seL4_X86_IOPageTable: Unmap (invocation X86IOPageTableUnmap)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPageTable_Unmap(seL4_X86_IOPageTable _service)
 {
@@ -1191,7 +1330,9 @@ seL4_X86_IOPageTable_Unmap(seL4_X86_IOPageTable _service)
     return result;
 }
 
-/* seL4_X86_Page: Map (invocation X86PageMap) */
+/* seL4_X86_Page: Map (invocation X86PageMap)
+ * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_Page_Map(seL4_X86_Page _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_CapRights_t rights, seL4_X86_VMAttributes attr)
 {
@@ -1221,7 +1362,9 @@ seL4_X86_Page_Map(seL4_X86_Page _service, seL4_CPtr vspace, seL4_Word vaddr, seL
     return result;
 }
 
-/* seL4_X86_Page: Unmap (invocation X86PageUnmap) */
+/* seL4_X86_Page: Unmap (invocation X86PageUnmap)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_Page_Unmap(seL4_X86_Page _service)
 {
@@ -1243,7 +1386,9 @@ seL4_X86_Page_Unmap(seL4_X86_Page _service)
     return result;
 }
 
-/* seL4_X86_Page: MapIO (invocation X86PageMapIO) */
+/* seL4_X86_Page: MapIO (invocation X86PageMapIO)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_Page_MapIO(seL4_X86_Page _service, seL4_X86_IOSpace iospace, seL4_CapRights_t rights, seL4_Word ioaddr)
 {
@@ -1271,7 +1416,9 @@ seL4_X86_Page_MapIO(seL4_X86_Page _service, seL4_X86_IOSpace iospace, seL4_CapRi
     return result;
 }
 
-/* seL4_X86_Page: GetAddress (invocation X86PageGetAddress) */
+/* seL4_X86_Page: GetAddress (invocation X86PageGetAddress)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_X86_Page_GetAddress_t
 seL4_X86_Page_GetAddress(seL4_X86_Page _service)
 {
@@ -1295,7 +1442,9 @@ seL4_X86_Page_GetAddress(seL4_X86_Page _service)
     return result;
 }
 
-/* seL4_X86_ASIDControl: MakePool (invocation X86ASIDControlMakePool) */
+/* seL4_X86_ASIDControl: MakePool (invocation X86ASIDControlMakePool)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_ASIDControl_MakePool(seL4_X86_ASIDControl _service, seL4_Untyped untyped, seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
 {
@@ -1324,7 +1473,9 @@ seL4_X86_ASIDControl_MakePool(seL4_X86_ASIDControl _service, seL4_Untyped untype
     return result;
 }
 
-/* seL4_X86_ASIDPool: Assign (invocation X86ASIDPoolAssign) */
+/* seL4_X86_ASIDPool: Assign (invocation X86ASIDPoolAssign)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool _service, seL4_CPtr vspace)
 {
@@ -1347,7 +1498,11 @@ seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool _service, seL4_CPtr vspace)
     return result;
 }
 
-/* seL4_X86_IOPortControl: Issue (invocation X86IOPortControlIssue) */
+/* seL4_X86_IOPortControl: Issue (invocation X86IOPortControlIssue)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl _service, seL4_Word first_port, seL4_Word last_port, seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
 {
@@ -1379,7 +1534,11 @@ seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl _service, seL4_Word first_po
     return result;
 }
 
-/* seL4_X86_IOPort: In8 (invocation X86IOPortIn8) */
+/* seL4_X86_IOPort: In8 (invocation X86IOPortIn8)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_X86_IOPort_In8_t
 seL4_X86_IOPort_In8(seL4_X86_IOPort _service, seL4_Uint16 port)
 {
@@ -1406,7 +1565,11 @@ seL4_X86_IOPort_In8(seL4_X86_IOPort _service, seL4_Uint16 port)
     return result;
 }
 
-/* seL4_X86_IOPort: In16 (invocation X86IOPortIn16) */
+/* seL4_X86_IOPort: In16 (invocation X86IOPortIn16)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_X86_IOPort_In16_t
 seL4_X86_IOPort_In16(seL4_X86_IOPort _service, seL4_Uint16 port)
 {
@@ -1433,7 +1596,11 @@ seL4_X86_IOPort_In16(seL4_X86_IOPort _service, seL4_Uint16 port)
     return result;
 }
 
-/* seL4_X86_IOPort: In32 (invocation X86IOPortIn32) */
+/* seL4_X86_IOPort: In32 (invocation X86IOPortIn32)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_X86_IOPort_In32_t
 seL4_X86_IOPort_In32(seL4_X86_IOPort _service, seL4_Uint16 port)
 {
@@ -1460,7 +1627,11 @@ seL4_X86_IOPort_In32(seL4_X86_IOPort _service, seL4_Uint16 port)
     return result;
 }
 
-/* seL4_X86_IOPort: Out8 (invocation X86IOPortOut8) */
+/* seL4_X86_IOPort: Out8 (invocation X86IOPortOut8)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPort_Out8(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
 {
@@ -1487,7 +1658,11 @@ seL4_X86_IOPort_Out8(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
     return result;
 }
 
-/* seL4_X86_IOPort: Out16 (invocation X86IOPortOut16) */
+/* seL4_X86_IOPort: Out16 (invocation X86IOPortOut16)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPort_Out16(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
 {
@@ -1514,7 +1689,11 @@ seL4_X86_IOPort_Out16(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
     return result;
 }
 
-/* seL4_X86_IOPort: Out32 (invocation X86IOPortOut32) */
+/* seL4_X86_IOPort: Out32 (invocation X86IOPortOut32)
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPort_Out32(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
 {
@@ -1541,7 +1720,11 @@ seL4_X86_IOPort_Out32(seL4_X86_IOPort _service, seL4_Word port, seL4_Word data)
     return result;
 }
 
-/* seL4_IRQControl: GetIOAPIC (invocation X86IRQIssueIRQHandlerIOAPIC) */
+/* seL4_IRQControl: GetIOAPIC (invocation X86IRQIssueIRQHandlerIOAPIC)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_IRQControl_GetIOAPIC(seL4_IRQControl _service, seL4_CNode root, seL4_Word index, seL4_Uint8 depth, seL4_Word ioapic, seL4_Word pin, seL4_Word level, seL4_Word polarity, seL4_Word vector)
 {
@@ -1579,7 +1762,11 @@ seL4_IRQControl_GetIOAPIC(seL4_IRQControl _service, seL4_CNode root, seL4_Word i
     return result;
 }
 
-/* seL4_IRQControl: GetMSI (invocation X86IRQIssueIRQHandlerMSI) */
+/* seL4_IRQControl: GetMSI (invocation X86IRQIssueIRQHandlerMSI)
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 LIBSEL4_INLINE seL4_Error
 seL4_IRQControl_GetMSI(seL4_IRQControl _service, seL4_CNode root, seL4_Word index, seL4_Uint8 depth, seL4_Word pci_bus, seL4_Word pci_dev, seL4_Word pci_func, seL4_Word handle, seL4_Word vector)
 {

@@ -10,439 +10,858 @@ import type { seL4_CPtr, seL4_Word } from './syscalls.js';
 import { invokeMethod, readRegistersInto, resultOf, type seL4_UserContext } from './invoke.js';
 import type { Syscall, TrapToken } from './runtime.js';
 
-/** seL4_Untyped_Retype (invocation label UntypedRetype; on every arch). */
+/**
+ * seL4_Untyped_Retype (invocation label UntypedRetype; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_NotEnoughMemory, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_Untyped_Retype(_service: seL4_CPtr, type: seL4_Word, size_bits: seL4_Word, root: seL4_CPtr, node_index: seL4_Word, node_depth: seL4_Word, node_offset: seL4_Word, num_objects: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_Untyped', 'Retype', _service, [type, size_bits, root, node_index, node_depth, node_offset, num_objects]);
 }
 
-/** seL4_TCB_ReadRegisters (invocation label TCBReadRegisters; on every arch). */
+/**
+ * seL4_TCB_ReadRegisters (invocation label TCBReadRegisters; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function* seL4_TCB_ReadRegisters(_service: seL4_CPtr, suspend_source: boolean | number, arch_flags: number, count: seL4_Word, regs: seL4_UserContext): Generator<TrapToken, number, unknown> {
   const error = (yield* invokeMethod('seL4_TCB', 'ReadRegisters', _service, [suspend_source, arch_flags, count])) as number;
   if (error === 0) readRegistersInto(regs, Number(count));
   return error;
 }
 
-/** seL4_TCB_WriteRegisters (invocation label TCBWriteRegisters; on every arch). */
+/**
+ * seL4_TCB_WriteRegisters (invocation label TCBWriteRegisters; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_TCB_WriteRegisters(_service: seL4_CPtr, resume_target: boolean | number, arch_flags: number, count: seL4_Word, regs: seL4_UserContext): Syscall<number> {
   return invokeMethod('seL4_TCB', 'WriteRegisters', _service, [resume_target, arch_flags, count, regs]);
 }
 
-/** seL4_TCB_CopyRegisters (invocation label TCBCopyRegisters; on every arch). */
+/**
+ * seL4_TCB_CopyRegisters (invocation label TCBCopyRegisters; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_TCB_CopyRegisters(_service: seL4_CPtr, source: seL4_CPtr, suspend_source: boolean | number, resume_target: boolean | number, transfer_frame: boolean | number, transfer_integer: boolean | number, arch_flags: number): Syscall<number> {
   return invokeMethod('seL4_TCB', 'CopyRegisters', _service, [source, suspend_source, resume_target, transfer_frame, transfer_integer, arch_flags]);
 }
 
-/** seL4_TCB_Configure (invocation label TCBConfigure; on every arch). */
+/**
+ * seL4_TCB_Configure (invocation label TCBConfigure; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_AlignmentError, seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_TCB_Configure(_service: seL4_CPtr, fault_ep: seL4_Word, cspace_root: seL4_CPtr, cspace_root_data: seL4_Word, vspace_root: seL4_CPtr, vspace_root_data: seL4_Word, buffer: seL4_Word, bufferFrame: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_TCB', 'Configure', _service, [fault_ep, cspace_root, cspace_root_data, vspace_root, vspace_root_data, buffer, bufferFrame]);
 }
 
-/** seL4_TCB_SetPriority (invocation label TCBSetPriority; on every arch). */
+/**
+ * seL4_TCB_SetPriority (invocation label TCBSetPriority; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_TCB_SetPriority(_service: seL4_CPtr, authority: seL4_CPtr, priority: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_TCB', 'SetPriority', _service, [authority, priority]);
 }
 
-/** seL4_TCB_SetMCPriority (invocation label TCBSetMCPriority; on every arch). */
+/**
+ * seL4_TCB_SetMCPriority (invocation label TCBSetMCPriority; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_TCB_SetMCPriority(_service: seL4_CPtr, authority: seL4_CPtr, mcp: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_TCB', 'SetMCPriority', _service, [authority, mcp]);
 }
 
-/** seL4_TCB_SetSchedParams (invocation label TCBSetSchedParams; on every arch). */
+/**
+ * seL4_TCB_SetSchedParams (invocation label TCBSetSchedParams; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_TCB_SetSchedParams(_service: seL4_CPtr, authority: seL4_CPtr, mcp: seL4_Word, priority: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_TCB', 'SetSchedParams', _service, [authority, mcp, priority]);
 }
 
-/** seL4_TCB_SetIPCBuffer (invocation label TCBSetIPCBuffer; on every arch). */
+/**
+ * seL4_TCB_SetIPCBuffer (invocation label TCBSetIPCBuffer; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_TCB_SetIPCBuffer(_service: seL4_CPtr, buffer: seL4_Word, bufferFrame: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_TCB', 'SetIPCBuffer', _service, [buffer, bufferFrame]);
 }
 
-/** seL4_TCB_SetSpace (invocation label TCBSetSpace; on every arch). */
+/**
+ * seL4_TCB_SetSpace (invocation label TCBSetSpace; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_TCB_SetSpace(_service: seL4_CPtr, fault_ep: seL4_Word, cspace_root: seL4_CPtr, cspace_root_data: seL4_Word, vspace_root: seL4_CPtr, vspace_root_data: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_TCB', 'SetSpace', _service, [fault_ep, cspace_root, cspace_root_data, vspace_root, vspace_root_data]);
 }
 
-/** seL4_TCB_Suspend (invocation label TCBSuspend; on every arch). */
+/**
+ * seL4_TCB_Suspend (invocation label TCBSuspend; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_TCB_Suspend(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_TCB', 'Suspend', _service, []);
 }
 
-/** seL4_TCB_Resume (invocation label TCBResume; on every arch). */
+/**
+ * seL4_TCB_Resume (invocation label TCBResume; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_TCB_Resume(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_TCB', 'Resume', _service, []);
 }
 
-/** seL4_TCB_BindNotification (invocation label TCBBindNotification; on every arch). */
+/**
+ * seL4_TCB_BindNotification (invocation label TCBBindNotification; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_TCB_BindNotification(_service: seL4_CPtr, notification: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_TCB', 'BindNotification', _service, [notification]);
 }
 
-/** seL4_TCB_UnbindNotification (invocation label TCBUnbindNotification; on every arch). */
+/**
+ * seL4_TCB_UnbindNotification (invocation label TCBUnbindNotification; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_TCB_UnbindNotification(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_TCB', 'UnbindNotification', _service, []);
 }
 
-/** seL4_TCB_SetTLSBase (invocation label TCBSetTLSBase; on every arch). */
+/**
+ * seL4_TCB_SetTLSBase (invocation label TCBSetTLSBase; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_TCB_SetTLSBase(_service: seL4_CPtr, tls_base: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_TCB', 'SetTLSBase', _service, [tls_base]);
 }
 
-/** seL4_TCB_SetFlags (invocation label TCBSetFlags; on every arch). */
+/**
+ * seL4_TCB_SetFlags (invocation label TCBSetFlags; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function* seL4_TCB_SetFlags(_service: seL4_CPtr, clear: seL4_Word, set: seL4_Word): Generator<TrapToken, { error: number; flags: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_TCB', 'SetFlags', _service, [clear, set])) as number;
   return { error, flags: error === 0 ? resultOf('seL4_TCB', 'SetFlags', 'flags') : 0 };
 }
 
-/** seL4_CNode_Revoke (invocation label CNodeRevoke; on every arch). */
+/**
+ * seL4_CNode_Revoke (invocation label CNodeRevoke; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_CNode_Revoke(_service: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Revoke', _service, [index, depth]);
 }
 
-/** seL4_CNode_Delete (invocation label CNodeDelete; on every arch). */
+/**
+ * seL4_CNode_Delete (invocation label CNodeDelete; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_CNode_Delete(_service: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Delete', _service, [index, depth]);
 }
 
-/** seL4_CNode_CancelBadgedSends (invocation label CNodeCancelBadgedSends; on every arch). */
+/**
+ * seL4_CNode_CancelBadgedSends (invocation label CNodeCancelBadgedSends; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_CNode_CancelBadgedSends(_service: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'CancelBadgedSends', _service, [index, depth]);
 }
 
-/** seL4_CNode_Copy (invocation label CNodeCopy; on every arch). */
+/**
+ * seL4_CNode_Copy (invocation label CNodeCopy; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_CNode_Copy(_service: seL4_CPtr, dest_index: seL4_Word, dest_depth: number, src_root: seL4_CPtr, src_index: seL4_Word, src_depth: number, rights: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Copy', _service, [dest_index, dest_depth, src_root, src_index, src_depth, rights]);
 }
 
-/** seL4_CNode_Mint (invocation label CNodeMint; on every arch). */
+/**
+ * seL4_CNode_Mint (invocation label CNodeMint; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_CNode_Mint(_service: seL4_CPtr, dest_index: seL4_Word, dest_depth: number, src_root: seL4_CPtr, src_index: seL4_Word, src_depth: number, rights: number, badge: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Mint', _service, [dest_index, dest_depth, src_root, src_index, src_depth, rights, badge]);
 }
 
-/** seL4_CNode_Move (invocation label CNodeMove; on every arch). */
+/**
+ * seL4_CNode_Move (invocation label CNodeMove; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_CNode_Move(_service: seL4_CPtr, dest_index: seL4_Word, dest_depth: number, src_root: seL4_CPtr, src_index: seL4_Word, src_depth: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Move', _service, [dest_index, dest_depth, src_root, src_index, src_depth]);
 }
 
-/** seL4_CNode_Mutate (invocation label CNodeMutate; on every arch). */
+/**
+ * seL4_CNode_Mutate (invocation label CNodeMutate; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_CNode_Mutate(_service: seL4_CPtr, dest_index: seL4_Word, dest_depth: number, src_root: seL4_CPtr, src_index: seL4_Word, src_depth: number, badge: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Mutate', _service, [dest_index, dest_depth, src_root, src_index, src_depth, badge]);
 }
 
-/** seL4_CNode_Rotate (invocation label CNodeRotate; on every arch). */
+/**
+ * seL4_CNode_Rotate (invocation label CNodeRotate; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_CNode_Rotate(_service: seL4_CPtr, dest_index: seL4_Word, dest_depth: number, dest_badge: seL4_Word, pivot_root: seL4_CPtr, pivot_index: seL4_Word, pivot_depth: number, pivot_badge: seL4_Word, src_root: seL4_CPtr, src_index: seL4_Word, src_depth: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'Rotate', _service, [dest_index, dest_depth, dest_badge, pivot_root, pivot_index, pivot_depth, pivot_badge, src_root, src_index, src_depth]);
 }
 
-/** seL4_CNode_SaveCaller (invocation label CNodeSaveCaller; on every arch). */
+/**
+ * seL4_CNode_SaveCaller (invocation label CNodeSaveCaller; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_CNode_SaveCaller(_service: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_CNode', 'SaveCaller', _service, [index, depth]);
 }
 
-/** seL4_IRQControl_Get (invocation label IRQIssueIRQHandler; on every arch). */
+/**
+ * seL4_IRQControl_Get (invocation label IRQIssueIRQHandler; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_IRQControl_Get(_service: seL4_CPtr, irq: seL4_Word, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_IRQControl', 'Get', _service, [irq, root, index, depth]);
 }
 
-/** seL4_IRQHandler_Ack (invocation label IRQAckIRQ; on every arch). */
+/**
+ * seL4_IRQHandler_Ack (invocation label IRQAckIRQ; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_IRQHandler_Ack(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_IRQHandler', 'Ack', _service, []);
 }
 
-/** seL4_IRQHandler_SetNotification (invocation label IRQSetIRQHandler; on every arch). */
+/**
+ * seL4_IRQHandler_SetNotification (invocation label IRQSetIRQHandler; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_IRQHandler_SetNotification(_service: seL4_CPtr, notification: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_IRQHandler', 'SetNotification', _service, [notification]);
 }
 
-/** seL4_IRQHandler_Clear (invocation label IRQClearIRQHandler; on every arch). */
+/**
+ * seL4_IRQHandler_Clear (invocation label IRQClearIRQHandler; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_IRQHandler_Clear(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_IRQHandler', 'Clear', _service, []);
 }
 
-/** seL4_DomainSet_Set (invocation label DomainSetSet; on every arch). */
+/**
+ * seL4_DomainSet_Set (invocation label DomainSetSet; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_DomainSet_Set(_service: seL4_CPtr, domain: number, thread: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_DomainSet', 'Set', _service, [domain, thread]);
 }
 
-/** seL4_DomainSet_ScheduleConfigure (invocation label DomainScheduleConfigure; on every arch). */
+/**
+ * seL4_DomainSet_ScheduleConfigure (invocation label DomainScheduleConfigure; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_DomainSet_ScheduleConfigure(_service: seL4_CPtr, index: seL4_Word, domain: number, duration: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_DomainSet', 'ScheduleConfigure', _service, [index, domain, duration]);
 }
 
-/** seL4_DomainSet_ScheduleSetStart (invocation label DomainScheduleSetStart; on every arch). */
+/**
+ * seL4_DomainSet_ScheduleSetStart (invocation label DomainScheduleSetStart; on every arch).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
+ */
 export function seL4_DomainSet_ScheduleSetStart(_service: seL4_CPtr, index: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_DomainSet', 'ScheduleSetStart', _service, [index]);
 }
 
-/** seL4_X86_PDPT_Map (invocation label X86PDPTMap; on x86_64). */
+/**
+ * seL4_X86_PDPT_Map (invocation label X86PDPTMap; on x86_64).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_X86_PDPT_Map(_service: seL4_CPtr, pml4: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_PDPT', 'Map', _service, [pml4, vaddr, attr]);
 }
 
-/** seL4_X86_PDPT_Unmap (invocation label X86PDPTUnmap; on x86_64). */
+/**
+ * seL4_X86_PDPT_Unmap (invocation label X86PDPTUnmap; on x86_64).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 export function seL4_X86_PDPT_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_PDPT', 'Unmap', _service, []);
 }
 
-/** seL4_X86_PageDirectory_Map (invocation label X86PageDirectoryMap; on x86_64, ia32). */
+/**
+ * seL4_X86_PageDirectory_Map (invocation label X86PageDirectoryMap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_X86_PageDirectory_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_PageDirectory', 'Map', _service, [vspace, vaddr, attr]);
 }
 
-/** seL4_X86_PageDirectory_Unmap (invocation label X86PageDirectoryUnmap; on x86_64, ia32). */
+/**
+ * seL4_X86_PageDirectory_Unmap (invocation label X86PageDirectoryUnmap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 export function seL4_X86_PageDirectory_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_PageDirectory', 'Unmap', _service, []);
 }
 
-/** seL4_X86_PageTable_Map (invocation label X86PageTableMap; on x86_64, ia32). */
+/**
+ * seL4_X86_PageTable_Map (invocation label X86PageTableMap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_X86_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_PageTable', 'Map', _service, [vspace, vaddr, attr]);
 }
 
-/** seL4_X86_PageTable_Unmap (invocation label X86PageTableUnmap; on x86_64, ia32). */
+/**
+ * seL4_X86_PageTable_Unmap (invocation label X86PageTableUnmap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 export function seL4_X86_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_PageTable', 'Unmap', _service, []);
 }
 
-/** seL4_X86_IOPageTable_Map (invocation label X86IOPageTableMap; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPageTable_Map (invocation label X86IOPageTableMap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_X86_IOPageTable_Map(_service: seL4_CPtr, iospace: seL4_CPtr, ioaddr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_IOPageTable', 'Map', _service, [iospace, ioaddr]);
 }
 
-/** seL4_X86_IOPageTable_Unmap (invocation label X86IOPageTableUnmap; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPageTable_Unmap (invocation label X86IOPageTableUnmap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_X86_IOPageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_IOPageTable', 'Unmap', _service, []);
 }
 
-/** seL4_X86_Page_Map (invocation label X86PageMap; on x86_64, ia32). */
+/**
+ * seL4_X86_Page_Map (invocation label X86PageMap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_X86_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, rights: number, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_Page', 'Map', _service, [vspace, vaddr, rights, attr]);
 }
 
-/** seL4_X86_Page_Unmap (invocation label X86PageUnmap; on x86_64, ia32). */
+/**
+ * seL4_X86_Page_Unmap (invocation label X86PageUnmap; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_X86_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_Page', 'Unmap', _service, []);
 }
 
-/** seL4_X86_Page_MapIO (invocation label X86PageMapIO; on x86_64, ia32). */
+/**
+ * seL4_X86_Page_MapIO (invocation label X86PageMapIO; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_X86_Page_MapIO(_service: seL4_CPtr, iospace: seL4_CPtr, rights: number, ioaddr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_Page', 'MapIO', _service, [iospace, rights, ioaddr]);
 }
 
-/** seL4_X86_Page_GetAddress (invocation label X86PageGetAddress; on x86_64, ia32). */
+/**
+ * seL4_X86_Page_GetAddress (invocation label X86PageGetAddress; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function* seL4_X86_Page_GetAddress(_service: seL4_CPtr): Generator<TrapToken, { error: number; paddr: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_X86_Page', 'GetAddress', _service, [])) as number;
   return { error, paddr: error === 0 ? resultOf('seL4_X86_Page', 'GetAddress', 'paddr') : 0 };
 }
 
-/** seL4_X86_ASIDControl_MakePool (invocation label X86ASIDControlMakePool; on x86_64, ia32). */
+/**
+ * seL4_X86_ASIDControl_MakePool (invocation label X86ASIDControlMakePool; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ */
 export function seL4_X86_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_X86_ASIDControl', 'MakePool', _service, [untyped, root, index, depth]);
 }
 
-/** seL4_X86_ASIDPool_Assign (invocation label X86ASIDPoolAssign; on x86_64, ia32). */
+/**
+ * seL4_X86_ASIDPool_Assign (invocation label X86ASIDPoolAssign; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_X86_ASIDPool_Assign(_service: seL4_CPtr, vspace: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_ASIDPool', 'Assign', _service, [vspace]);
 }
 
-/** seL4_X86_IOPortControl_Issue (invocation label X86IOPortControlIssue; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPortControl_Issue (invocation label X86IOPortControlIssue; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_X86_IOPortControl_Issue(_service: seL4_CPtr, first_port: seL4_Word, last_port: seL4_Word, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_X86_IOPortControl', 'Issue', _service, [first_port, last_port, root, index, depth]);
 }
 
-/** seL4_X86_IOPort_In8 (invocation label X86IOPortIn8; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPort_In8 (invocation label X86IOPortIn8; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function* seL4_X86_IOPort_In8(_service: seL4_CPtr, port: number): Generator<TrapToken, { error: number; result: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_X86_IOPort', 'In8', _service, [port])) as number;
   return { error, result: error === 0 ? resultOf('seL4_X86_IOPort', 'In8', 'result') : 0 };
 }
 
-/** seL4_X86_IOPort_In16 (invocation label X86IOPortIn16; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPort_In16 (invocation label X86IOPortIn16; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function* seL4_X86_IOPort_In16(_service: seL4_CPtr, port: number): Generator<TrapToken, { error: number; result: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_X86_IOPort', 'In16', _service, [port])) as number;
   return { error, result: error === 0 ? resultOf('seL4_X86_IOPort', 'In16', 'result') : 0 };
 }
 
-/** seL4_X86_IOPort_In32 (invocation label X86IOPortIn32; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPort_In32 (invocation label X86IOPortIn32; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function* seL4_X86_IOPort_In32(_service: seL4_CPtr, port: number): Generator<TrapToken, { error: number; result: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_X86_IOPort', 'In32', _service, [port])) as number;
   return { error, result: error === 0 ? resultOf('seL4_X86_IOPort', 'In32', 'result') : 0 };
 }
 
-/** seL4_X86_IOPort_Out8 (invocation label X86IOPortOut8; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPort_Out8 (invocation label X86IOPortOut8; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_X86_IOPort_Out8(_service: seL4_CPtr, port: seL4_Word, data: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_IOPort', 'Out8', _service, [port, data]);
 }
 
-/** seL4_X86_IOPort_Out16 (invocation label X86IOPortOut16; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPort_Out16 (invocation label X86IOPortOut16; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_X86_IOPort_Out16(_service: seL4_CPtr, port: seL4_Word, data: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_IOPort', 'Out16', _service, [port, data]);
 }
 
-/** seL4_X86_IOPort_Out32 (invocation label X86IOPortOut32; on x86_64, ia32). */
+/**
+ * seL4_X86_IOPort_Out32 (invocation label X86IOPortOut32; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_InvalidCapability.
+ */
 export function seL4_X86_IOPort_Out32(_service: seL4_CPtr, port: seL4_Word, data: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_IOPort', 'Out32', _service, [port, data]);
 }
 
-/** seL4_IRQControl_GetIOAPIC (invocation label X86IRQIssueIRQHandlerIOAPIC; on x86_64, ia32). */
+/**
+ * seL4_IRQControl_GetIOAPIC (invocation label X86IRQIssueIRQHandlerIOAPIC; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_IRQControl_GetIOAPIC(_service: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number, ioapic: seL4_Word, pin: seL4_Word, level: seL4_Word, polarity: seL4_Word, vector: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_IRQControl', 'GetIOAPIC', _service, [root, index, depth, ioapic, pin, level, polarity, vector]);
 }
 
-/** seL4_IRQControl_GetMSI (invocation label X86IRQIssueIRQHandlerMSI; on x86_64, ia32). */
+/**
+ * seL4_IRQControl_GetMSI (invocation label X86IRQIssueIRQHandlerMSI; on x86_64, ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_IRQControl_GetMSI(_service: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number, pci_bus: seL4_Word, pci_dev: seL4_Word, pci_func: seL4_Word, handle: seL4_Word, vector: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_IRQControl', 'GetMSI', _service, [root, index, depth, pci_bus, pci_dev, pci_func, handle, vector]);
 }
 
-/** seL4_ARM_VSpace_Clean_Data (invocation label ARMVSpaceClean_Data; on aarch64). */
+/**
+ * seL4_ARM_VSpace_Clean_Data (invocation label ARMVSpaceClean_Data; on aarch64).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_VSpace_Clean_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'Clean_Data', _service, [start, end]);
 }
 
-/** seL4_ARM_VSpace_Invalidate_Data (invocation label ARMVSpaceInvalidate_Data; on aarch64). */
+/**
+ * seL4_ARM_VSpace_Invalidate_Data (invocation label ARMVSpaceInvalidate_Data; on aarch64).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_VSpace_Invalidate_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'Invalidate_Data', _service, [start, end]);
 }
 
-/** seL4_ARM_VSpace_CleanInvalidate_Data (invocation label ARMVSpaceCleanInvalidate_Data; on aarch64). */
+/**
+ * seL4_ARM_VSpace_CleanInvalidate_Data (invocation label ARMVSpaceCleanInvalidate_Data; on aarch64).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_VSpace_CleanInvalidate_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'CleanInvalidate_Data', _service, [start, end]);
 }
 
-/** seL4_ARM_VSpace_Unify_Instruction (invocation label ARMVSpaceUnify_Instruction; on aarch64). */
+/**
+ * seL4_ARM_VSpace_Unify_Instruction (invocation label ARMVSpaceUnify_Instruction; on aarch64).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_VSpace_Unify_Instruction(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'Unify_Instruction', _service, [start, end]);
 }
 
-/** seL4_ARM_SMC_Call (invocation label ARMSMCCall; on aarch64). */
+/**
+ * seL4_ARM_SMC_Call (invocation label ARMSMCCall; on aarch64).
+ *
+ * Errors (libsel4's interface XML): none listed.
+ */
 export function* seL4_ARM_SMC_Call(_service: seL4_CPtr, smc_args: seL4_UserContext, smc_response: seL4_UserContext): Generator<TrapToken, number, unknown> {
   const error = (yield* invokeMethod('seL4_ARM_SMC', 'Call', _service, [smc_args])) as number;
   if (error === 0) readRegistersInto(smc_response, 8);
   return error;
 }
 
-/** seL4_ARM_PageTable_Map (invocation label ARMPageTableMap; on aarch64, aarch32). */
+/**
+ * seL4_ARM_PageTable_Map (invocation label ARMPageTableMap; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_ARM_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_PageTable', 'Map', _service, [vspace, vaddr, attr]);
 }
 
-/** seL4_ARM_PageTable_Unmap (invocation label ARMPageTableUnmap; on aarch64, aarch32). */
+/**
+ * seL4_ARM_PageTable_Unmap (invocation label ARMPageTableUnmap; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 export function seL4_ARM_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_ARM_PageTable', 'Unmap', _service, []);
 }
 
-/** seL4_ARM_Page_Map (invocation label ARMPageMap; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_Map (invocation label ARMPageMap; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_ARM_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, rights: number, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Map', _service, [vspace, vaddr, rights, attr]);
 }
 
-/** seL4_ARM_Page_Unmap (invocation label ARMPageUnmap; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_Unmap (invocation label ARMPageUnmap; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_ARM_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Unmap', _service, []);
 }
 
-/** seL4_ARM_Page_Clean_Data (invocation label ARMPageClean_Data; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_Clean_Data (invocation label ARMPageClean_Data; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_ARM_Page_Clean_Data(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Clean_Data', _service, [start_offset, end_offset]);
 }
 
-/** seL4_ARM_Page_Invalidate_Data (invocation label ARMPageInvalidate_Data; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_Invalidate_Data (invocation label ARMPageInvalidate_Data; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_ARM_Page_Invalidate_Data(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Invalidate_Data', _service, [start_offset, end_offset]);
 }
 
-/** seL4_ARM_Page_CleanInvalidate_Data (invocation label ARMPageCleanInvalidate_Data; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_CleanInvalidate_Data (invocation label ARMPageCleanInvalidate_Data; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_ARM_Page_CleanInvalidate_Data(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'CleanInvalidate_Data', _service, [start_offset, end_offset]);
 }
 
-/** seL4_ARM_Page_Unify_Instruction (invocation label ARMPageUnify_Instruction; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_Unify_Instruction (invocation label ARMPageUnify_Instruction; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_ARM_Page_Unify_Instruction(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Unify_Instruction', _service, [start_offset, end_offset]);
 }
 
-/** seL4_ARM_Page_GetAddress (invocation label ARMPageGetAddress; on aarch64, aarch32). */
+/**
+ * seL4_ARM_Page_GetAddress (invocation label ARMPageGetAddress; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function* seL4_ARM_Page_GetAddress(_service: seL4_CPtr): Generator<TrapToken, { error: number; paddr: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_ARM_Page', 'GetAddress', _service, [])) as number;
   return { error, paddr: error === 0 ? resultOf('seL4_ARM_Page', 'GetAddress', 'paddr') : 0 };
 }
 
-/** seL4_ARM_ASIDControl_MakePool (invocation label ARMASIDControlMakePool; on aarch64, aarch32). */
+/**
+ * seL4_ARM_ASIDControl_MakePool (invocation label ARMASIDControlMakePool; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ */
 export function seL4_ARM_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_ARM_ASIDControl', 'MakePool', _service, [untyped, root, index, depth]);
 }
 
-/** seL4_ARM_ASIDPool_Assign (invocation label ARMASIDPoolAssign; on aarch64, aarch32). */
+/**
+ * seL4_ARM_ASIDPool_Assign (invocation label ARMASIDPoolAssign; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_ARM_ASIDPool_Assign(_service: seL4_CPtr, vspace: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_ARM_ASIDPool', 'Assign', _service, [vspace]);
 }
 
-/** seL4_IRQControl_GetTrigger (invocation label ARMIRQIssueIRQHandlerTrigger; on aarch64, riscv64, aarch32). */
+/**
+ * seL4_IRQControl_GetTrigger (invocation label ARMIRQIssueIRQHandlerTrigger; on aarch64, riscv64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_IRQControl_GetTrigger(_service: seL4_CPtr, irq: seL4_Word, trigger: seL4_Word, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_IRQControl', 'GetTrigger', _service, [irq, trigger, root, index, depth]);
 }
 
-/** seL4_IRQControl_IssueSGISignal (invocation label ARMIRQIssueSGISignal; on aarch64, aarch32). */
+/**
+ * seL4_IRQControl_IssueSGISignal (invocation label ARMIRQIssueSGISignal; on aarch64, aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_InvalidArgument.
+ */
 export function seL4_IRQControl_IssueSGISignal(_service: seL4_CPtr, irq: seL4_Word, target: seL4_Word, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_IRQControl', 'IssueSGISignal', _service, [irq, target, root, index, depth]);
 }
 
-/** seL4_RISCV_PageTable_Map (invocation label RISCVPageTableMap; on riscv64). */
+/**
+ * seL4_RISCV_PageTable_Map (invocation label RISCVPageTableMap; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_RISCV_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_RISCV_PageTable', 'Map', _service, [vspace, vaddr, attr]);
 }
 
-/** seL4_RISCV_PageTable_Unmap (invocation label RISCVPageTableUnmap; on riscv64). */
+/**
+ * seL4_RISCV_PageTable_Unmap (invocation label RISCVPageTableUnmap; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ */
 export function seL4_RISCV_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_RISCV_PageTable', 'Unmap', _service, []);
 }
 
-/** seL4_RISCV_Page_Map (invocation label RISCVPageMap; on riscv64). */
+/**
+ * seL4_RISCV_Page_Map (invocation label RISCVPageMap; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function seL4_RISCV_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, rights: number, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_RISCV_Page', 'Map', _service, [vspace, vaddr, rights, attr]);
 }
 
-/** seL4_RISCV_Page_Unmap (invocation label RISCVPageUnmap; on riscv64). */
+/**
+ * seL4_RISCV_Page_Unmap (invocation label RISCVPageUnmap; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_RISCV_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_RISCV_Page', 'Unmap', _service, []);
 }
 
-/** seL4_RISCV_Page_GetAddress (invocation label RISCVPageGetAddress; on riscv64). */
+/**
+ * seL4_RISCV_Page_GetAddress (invocation label RISCVPageGetAddress; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function* seL4_RISCV_Page_GetAddress(_service: seL4_CPtr): Generator<TrapToken, { error: number; paddr: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_RISCV_Page', 'GetAddress', _service, [])) as number;
   return { error, paddr: error === 0 ? resultOf('seL4_RISCV_Page', 'GetAddress', 'paddr') : 0 };
 }
 
-/** seL4_RISCV_ASIDControl_MakePool (invocation label RISCVASIDControlMakePool; on riscv64). */
+/**
+ * seL4_RISCV_ASIDControl_MakePool (invocation label RISCVASIDControlMakePool; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ */
 export function seL4_RISCV_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_RISCV_ASIDControl', 'MakePool', _service, [untyped, root, index, depth]);
 }
 
-/** seL4_RISCV_ASIDPool_Assign (invocation label RISCVASIDPoolAssign; on riscv64). */
+/**
+ * seL4_RISCV_ASIDPool_Assign (invocation label RISCVASIDPoolAssign; on riscv64).
+ *
+ * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_IllegalOperation, seL4_InvalidCapability.
+ */
 export function seL4_RISCV_ASIDPool_Assign(_service: seL4_CPtr, vspace: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_RISCV_ASIDPool', 'Assign', _service, [vspace]);
 }
 
-/** seL4_X86_PageDirectory_GetStatusBits (invocation label X86PageDirectoryGetStatusBits; on ia32). */
+/**
+ * seL4_X86_PageDirectory_GetStatusBits (invocation label X86PageDirectoryGetStatusBits; on ia32).
+ *
+ * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ */
 export function* seL4_X86_PageDirectory_GetStatusBits(_service: seL4_CPtr, vaddr: seL4_Word): Generator<TrapToken, { error: number; accessed: number | bigint; dirty: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_X86_PageDirectory', 'GetStatusBits', _service, [vaddr])) as number;
   return { error, accessed: error === 0 ? resultOf('seL4_X86_PageDirectory', 'GetStatusBits', 'accessed') : 0, dirty: error === 0 ? resultOf('seL4_X86_PageDirectory', 'GetStatusBits', 'dirty') : 0 };
 }
 
-/** seL4_ARM_PageDirectory_Clean_Data (invocation label ARMPDClean_Data; on aarch32). */
+/**
+ * seL4_ARM_PageDirectory_Clean_Data (invocation label ARMPDClean_Data; on aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_PageDirectory_Clean_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_PageDirectory', 'Clean_Data', _service, [start, end]);
 }
 
-/** seL4_ARM_PageDirectory_Invalidate_Data (invocation label ARMPDInvalidate_Data; on aarch32). */
+/**
+ * seL4_ARM_PageDirectory_Invalidate_Data (invocation label ARMPDInvalidate_Data; on aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_PageDirectory_Invalidate_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_PageDirectory', 'Invalidate_Data', _service, [start, end]);
 }
 
-/** seL4_ARM_PageDirectory_CleanInvalidate_Data (invocation label ARMPDCleanInvalidate_Data; on aarch32). */
+/**
+ * seL4_ARM_PageDirectory_CleanInvalidate_Data (invocation label ARMPDCleanInvalidate_Data; on aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_PageDirectory_CleanInvalidate_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_PageDirectory', 'CleanInvalidate_Data', _service, [start, end]);
 }
 
-/** seL4_ARM_PageDirectory_Unify_Instruction (invocation label ARMPDUnify_Instruction; on aarch32). */
+/**
+ * seL4_ARM_PageDirectory_Unify_Instruction (invocation label ARMPDUnify_Instruction; on aarch32).
+ *
+ * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ */
 export function seL4_ARM_PageDirectory_Unify_Instruction(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_PageDirectory', 'Unify_Instruction', _service, [start, end]);
 }
