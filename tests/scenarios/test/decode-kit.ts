@@ -56,7 +56,12 @@ export interface Case {
 }
 
 /** Run every case in one machine; returns each case's reply by name. */
-export function runTable(cases: readonly Case[], board: BoardName = 'pc99', prepare?: (m: Machine) => void): Map<string, string> {
+export function runTable(
+  cases: readonly Case[],
+  board: BoardName = 'pc99',
+  prepare?: (m: Machine) => void,
+  ramBytes?: number,
+): Map<string, string> {
   const out = new Map<string, string>();
   const { m } = machineFor(
     function* (c: RootCtx) {
@@ -79,7 +84,7 @@ export function runTable(cases: readonly Case[], board: BoardName = 'pc99', prep
       };
       for (const k of cases) out.set(k.name, yield* k.run(kit));
     },
-    { board, checkInvariants: true },
+    { board, checkInvariants: true, ...(ramBytes === undefined ? {} : { ramBytes }) },
   );
   prepare?.(m);
   const r = m.run({ maxSteps: 200_000 });
