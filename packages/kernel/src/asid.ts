@@ -16,6 +16,7 @@ import {
   cteInsert,
   type PagingObject,
   untypedCap,
+  pageTableCapMapped,
 } from '@tsel4/object';
 import type { Kernel } from './kernel.js';
 
@@ -97,7 +98,7 @@ export function performASIDControlInvocation(k: Kernel, parent: Cte, dest: Cte, 
  */
 export function performASIDPoolInvocation(k: Kernel, asid: number, pool: AsidPool, rootSlot: Cte): void {
   const cap = rootSlot.cap;
-  rootSlot.cap = cap.with({ lo: 0, a: asid, b: 1 });
+  rootSlot.cap = pageTableCapMapped(cap, asid, 0);
   pool.entries[asidLow(k, asid)] = cap.obj as PagingObject;
   k.vmEpoch++;
 }

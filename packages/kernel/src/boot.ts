@@ -64,6 +64,8 @@ import {
   untypedCap,
   VMReadWrite,
   writeSlot,
+  frameCapMapped,
+  pageTableCapMapped,
 } from '@tsel4/object';
 import { setupReplyMaster } from './ipc.js';
 import { IRQState } from './irqstate.js';
@@ -164,7 +166,7 @@ function createItAddressSpace(
       let parent = root;
       for (let l = 0; l < level - 1; l++) parent = parent.entries[indexAt(v, levels[l]!.shift)] as PagingObject;
       parent.entries[indexAt(v, levels[level - 1]!.shift)] = table;
-      put(pageTableCap(table).with({ lo: v, a: asid, b: 1 }));
+      put(pageTableCapMapped(pageTableCap(table), asid, v));
     }
   }
 }
@@ -180,7 +182,7 @@ function mapItFrame(k: Kernel, root: PagingObject, frame: Frame, vaddr: number, 
     VMReadWrite,
     k.vspace!.defaultVMAttributes,
   );
-  return frameCap(frame, VMReadWrite).with({ lo: vaddr, a: asid, b: 1 });
+  return frameCapMapped(frameCap(frame, VMReadWrite), asid, vaddr);
 }
 
 /** How many paging structures below the root cover [start, end) (seL4: arch_get_n_paging). */
@@ -245,7 +247,7 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   const region = (from: number): seL4_SlotRegion => ({ start: from, end: next });
 
   // --- the root VSpace (seL4: create_it_address_space), then its frames
-  const vspaceCap = pageTableCap(vspace).with({ a: IT_ASID, b: 1 });
+  const vspaceCap = pageTableCapMapped(pageTableCap(vspace), IT_ASID, 0);
   writeSlot(slot(seL4_CapInitThreadVSpace), vspaceCap);
   const pagingStart = next;
   createItAddressSpace(k, vspace, imageVaddr, itEnd, alloc, provide, IT_ASID);

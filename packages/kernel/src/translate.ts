@@ -53,8 +53,8 @@ export function newTranslation(): Translation {
 /** The VSpace root `t` runs on, or null when it has none that its ASID still names (seL4: setVMRoot). */
 export function currentVSpaceRoot(k: Kernel, t: Tcb): PagingObject | null {
   const cap = t.ctes[TCB_VTABLE]!.cap;
-  if (cap.type !== CapType.PageTable || cap.b === 0 || k.vspace === undefined) return null;
-  const asid = cap.a;
+  if (cap.type !== CapType.PageTable || !cap.isMapped || k.vspace === undefined) return null;
+  const asid = cap.mappedAsid;
   const low = k.vspace.seL4_ASIDPoolIndexBits;
   const pool = k.asidTable[asid >>> low];
   if (pool === undefined || pool === null) return null;

@@ -27,6 +27,8 @@ import {
   PagingObject,
   SyscallError,
   ThreadState,
+  frameCapUnmapped,
+  pageTableCapSetIsMapped,
 } from '@tsel4/object';
 import { deleteASID, deleteASIDPool, findVSpaceForASID } from './asid.js';
 import { lookupIPCBuffer, setMR } from './ipcbuffer.js';
@@ -180,7 +182,7 @@ export function performPageTableUnmap(k: Kernel, slot: Cte): void {
     table.clear();
     k.vmEpoch++;
   }
-  slot.cap = slot.cap.with({ b: 0 });
+  slot.cap = pageTableCapSetIsMapped(slot.cap, false);
 }
 
 /** seL4's performPageInvocationUnmap: remove the frame's mapping (if any) and forget it in the cap. */
@@ -190,7 +192,7 @@ export function performPageUnmap(k: Kernel, slot: Cte): void {
     const f = cap.obj as Frame;
     unmapPage(k, f.sizeBits, cap.mappedAsid, cap.mappedVaddr, f.addr);
   }
-  slot.cap = slot.cap.with({ lo: 0, a: ASID_INVALID, b: 0 });
+  slot.cap = frameCapUnmapped(slot.cap);
 }
 
 /**

@@ -25,6 +25,10 @@
  *   IOPort        -              -              -             first port    last port    -
  *   Null, IrqControl, Domain, ASIDControl, IOPortControl: no fields.
  *
+ * Fields are read through the named getters and changed through the updaters at the end of this
+ * file, named after seL4's cap_*_cap_set_* accessors of structures.bf (frameCapSetMappedAddress
+ * for cap_frame_cap_set_capFMappedAddress); no other file touches the generic fields.
+ *
  * (*) A mapped address is kept whole in `lo` as a number (user addresses are below 2^48, exact
  * as a double); `hi` stays 0. A VSpace root's "mapped" flag means it has an ASID (seL4's
  * capPML4IsMapped / capVSIsMapped). The map type of a frame is 1 (seL4's X86_MappingVSpace) while
@@ -191,19 +195,14 @@ export class Cap {
     return this.b;
   }
 
-  /** A copy of this cap with some generic fields replaced. */
-  with(f: { lo?: number; hi?: number; rights?: number; a?: number; b?: number; c?: number }): Cap {
-    return new Cap(
-      this.type,
-      this.obj,
-      f.lo ?? this.lo,
-      f.hi ?? this.hi,
-      f.rights ?? this.rights,
-      f.a ?? this.a,
-      f.b ?? this.b,
-      f.c ?? this.c,
-    );
-  }
+}
+
+/**
+ * A copy of `cap` with some generic fields replaced: the one generic write, private to this file.
+ * Everything else changes a cap through the named updaters below (tests/layering checks this).
+ */
+function withFields(cap: Cap, f: { lo?: number; hi?: number; rights?: number; a?: number; b?: number; c?: number }): Cap {
+  return new Cap(cap.type, cap.obj, f.lo ?? cap.lo, f.hi ?? cap.hi, f.rights ?? cap.rights, f.a ?? cap.a, f.b ?? cap.b, f.c ?? cap.c);
 }
 
 /** The null cap (shared: caps are immutable). */
@@ -261,4 +260,99 @@ export function asidPoolCap(pool: KObject, asidBase: number): Cap {
 
 export function ioPortCap(first: number, last: number): Cap {
   return new Cap(CapType.IOPort, null, 0, 0, 0, first, last);
+}
+
+// --- field updaters named after seL4's cap_*_cap_set_* (each returns a new cap: caps are immutable)
+
+/** cap_endpoint_cap_set_capEPBadge (the badge as halves). */
+export function endpointCapSetBadge(cap: Cap, badgeLo: number, badgeHi: number): Cap {
+  return withFields(cap, { lo: badgeLo, hi: badgeHi });
+}
+
+/** cap_notification_cap_set_capNtfnBadge. */
+export function notificationCapSetBadge(cap: Cap, badgeLo: number, badgeHi: number): Cap {
+  return withFields(cap, { lo: badgeLo, hi: badgeHi });
+}
+
+/** cap_endpoint_cap_set_capCanSend/Receive/Grant/GrantReply together (EP_CAN_* bits). */
+export function endpointCapSetRights(cap: Cap, rights: number): Cap {
+  return withFields(cap, { rights });
+}
+
+/** cap_notification_cap_set_capNtfnCanSend/Receive together. */
+export function notificationCapSetRights(cap: Cap, rights: number): Cap {
+  return withFields(cap, { rights });
+}
+
+/** cap_reply_cap_set_capReplyCanGrant. */
+export function replyCapSetCanGrant(cap: Cap, canGrant: boolean): Cap {
+  return withFields(cap, { rights: canGrant ? EP_CAN_GRANT : 0 });
+}
+
+/** cap_cnode_cap_set_capCNodeGuard (the guard as halves). */
+export function cnodeCapSetGuard(cap: Cap, guardLo: number, guardHi: number): Cap {
+  return withFields(cap, { lo: guardLo, hi: guardHi });
+}
+
+/** cap_cnode_cap_set_capCNodeGuardSize. */
+export function cnodeCapSetGuardSize(cap: Cap, guardSize: number): Cap {
+  return withFields(cap, { b: guardSize });
+}
+
+/** cap_frame_cap_set_capFVMRights. */
+export function frameCapSetVMRights(cap: Cap, vmRights: number): Cap {
+  return withFields(cap, { rights: vmRights });
+}
+
+/** cap_frame_cap_set_capFMappedAddress. */
+export function frameCapSetMappedAddress(cap: Cap, vaddr: number): Cap {
+  return withFields(cap, { lo: vaddr, hi: 0 });
+}
+
+/** cap_frame_cap_set_capFMappedASID (ASID_INVALID when unmapped). */
+export function frameCapSetMappedASID(cap: Cap, asid: number): Cap {
+  return withFields(cap, { a: asid });
+}
+
+/** cap_frame_cap_set_capFMapType: FRAME_MAPPED_VSPACE while mapped, 0 otherwise. */
+export function frameCapSetMapType(cap: Cap, mapType: number): Cap {
+  return withFields(cap, { b: mapType });
+}
+
+/** A frame's map type while it is mapped in a VSpace (seL4's X86_MappingVSpace). */
+export const FRAME_MAPPED_VSPACE = 1;
+
+/** cap_page_table_cap_set_capPTMappedAddress (also a VSpace root's and a PD's, PDPT's). */
+export function pageTableCapSetMappedAddress(cap: Cap, vaddr: number): Cap {
+  return withFields(cap, { lo: vaddr, hi: 0 });
+}
+
+/** cap_page_table_cap_set_capPTMappedASID. */
+export function pageTableCapSetMappedASID(cap: Cap, asid: number): Cap {
+  return withFields(cap, { a: asid });
+}
+
+/** cap_page_table_cap_set_capPTIsMapped (capPML4IsMapped, capVSIsMapped, capIOPTIsMapped). */
+export function pageTableCapSetIsMapped(cap: Cap, isMapped: boolean): Cap {
+  return withFields(cap, { b: isMapped ? 1 : 0 });
+}
+
+/** A frame cap mapped at `vaddr` under `asid` (the three frame updaters seL4's map paths apply). */
+export function frameCapMapped(cap: Cap, asid: number, vaddr: number): Cap {
+  return frameCapSetMapType(frameCapSetMappedAddress(frameCapSetMappedASID(cap, asid), vaddr), FRAME_MAPPED_VSPACE);
+}
+
+/** A frame cap with no mapping (what deriveCap and Page_Unmap leave). */
+export function frameCapUnmapped(cap: Cap): Cap {
+  return frameCapSetMapType(frameCapSetMappedAddress(frameCapSetMappedASID(cap, ASID_INVALID), 0), 0);
+}
+
+/** A paging-structure cap mapped at `vaddr` under `asid`. */
+export function pageTableCapMapped(cap: Cap, asid: number, vaddr: number): Cap {
+  return pageTableCapSetIsMapped(pageTableCapSetMappedAddress(pageTableCapSetMappedASID(cap, asid), vaddr), true);
+}
+
+/** A paging-structure cap with no mapping (ASID_INVALID, address 0, not mapped). */
+export function pageTableCapUnmapped(cap: Cap): Cap {
+  return pageTableCapSetIsMapped(pageTableCapSetMappedAddress(pageTableCapSetMappedASID(cap, ASID_INVALID), 0), false);
 }

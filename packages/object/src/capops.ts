@@ -7,7 +7,6 @@
 import { wordEq } from '@tsel4/hal';
 import { capDataGuardHi, capDataGuardLo, capDataGuardSize } from '@tsel4/libsel4';
 import {
-  ASID_INVALID,
   type Cap,
   CapType,
   EP_CAN_GRANT,
@@ -18,6 +17,15 @@ import {
   VMKernelOnly,
   VMReadOnly,
   VMReadWrite,
+  cnodeCapSetGuard,
+  cnodeCapSetGuardSize,
+  endpointCapSetBadge,
+  endpointCapSetRights,
+  frameCapSetVMRights,
+  frameCapUnmapped,
+  notificationCapSetBadge,
+  notificationCapSetRights,
+  replyCapSetCanGrant,
 } from './cap.js';
 import type { Cte } from './cte.js';
 import { SyscallError } from './errors.js';
@@ -161,7 +169,7 @@ export function deriveCap(slot: Cte, cap: Cap): Cap | SyscallError {
     case CapType.PageTable:
       return cap.isMapped ? cap : SyscallError.illegalOperation();
     case CapType.Frame:
-      return cap.with({ lo: 0, a: ASID_INVALID, b: 0 });
+      return frameCapUnmapped(cap);
     default:
       return cap;
   }
@@ -181,7 +189,7 @@ export function updateCapData(preserve: boolean, dataLo: number, dataHi: number,
       // The badge field is 28 bits wide on 32-bit arches: the upper bits are dropped.
       const lo = wordBits === 64 ? dataLo : dataLo & 0x0fffffff;
       const hi = wordBits === 64 ? dataHi : 0;
-      return cap.with({ lo, hi });
+      return cap.type === CapType.Endpoint ? endpointCapSetBadge(cap, lo, hi) : notificationCapSetBadge(cap, lo, hi);
     }
     case CapType.CNode: {
       const guardSize = capDataGuardSize(wordBits, dataLo);
@@ -194,7 +202,7 @@ export function updateCapData(preserve: boolean, dataLo: number, dataHi: number,
       } else if (guardSize < 64) {
         gHi = guardSize === 32 ? 0 : (gHi & ((2 ** (guardSize - 32)) - 1)) >>> 0;
       }
-      return cap.with({ lo: gLo, hi: gHi, b: guardSize });
+      return cnodeCapSetGuardSize(cnodeCapSetGuard(cap, gLo, gHi), guardSize);
     }
     default:
       return cap;
@@ -213,19 +221,23 @@ export function maskVMRights(vmRights: number, mask: number): number {
 /** seL4's maskCapRights: AND the rights of endpoint, notification, reply and frame caps with `mask`. */
 export function maskCapRights(mask: number, cap: Cap): Cap {
   switch (cap.type) {
-    case CapType.Endpoint:
-      return maskTo(cap, cap.rights & mask & 0xf);
-    case CapType.Notification:
-      return maskTo(cap, cap.rights & mask & (EP_CAN_SEND | EP_CAN_RECEIVE));
-    case CapType.Reply:
-      return maskTo(cap, cap.rights & mask & EP_CAN_GRANT);
-    case CapType.Frame:
-      return maskTo(cap, maskVMRights(cap.vmRights, mask));
+    case CapType.Endpoint: {
+      const r = cap.rights & mask & 0xf;
+      return r === cap.rights ? cap : endpointCapSetRights(cap, r);
+    }
+    case CapType.Notification: {
+      const r = cap.rights & mask & (EP_CAN_SEND | EP_CAN_RECEIVE);
+      return r === cap.rights ? cap : notificationCapSetRights(cap, r);
+    }
+    case CapType.Reply: {
+      const canGrant = cap.canGrant && (mask & EP_CAN_GRANT) !== 0;
+      return canGrant === cap.canGrant ? cap : replyCapSetCanGrant(cap, canGrant);
+    }
+    case CapType.Frame: {
+      const r = maskVMRights(cap.vmRights, mask);
+      return r === cap.vmRights ? cap : frameCapSetVMRights(cap, r);
+    }
     default:
       return cap;
   }
-}
-
-function maskTo(cap: Cap, rights: number): Cap {
-  return rights === cap.rights ? cap : cap.with({ rights });
 }

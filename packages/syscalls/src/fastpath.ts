@@ -64,7 +64,7 @@ function lookupFp(cap: Cap, lo: number, hi: number, wordBits: number): Cap | nul
 
 /** seL4's isValidVTableRoot_fp: a mapped VSpace root cap of this arch. */
 function validRootFp(cap: Cap, rootKind: string): boolean {
-  return cap.type === CapType.PageTable && cap.b !== 0 && (cap.obj as PagingObject).kind === rootKind;
+  return cap.type === CapType.PageTable && cap.isMapped && (cap.obj as PagingObject).kind === rootKind;
 }
 
 /** seL4's fastpath_mi_check: no extra caps and at most n_msgRegisters words. */

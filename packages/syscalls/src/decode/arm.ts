@@ -30,6 +30,8 @@ import {
   type PagingObject,
   SyscallError,
   VMReadWrite,
+  frameCapMapped,
+  pageTableCapMapped,
 } from '@tsel4/object';
 import { AArch64Label as A, ARM_CACHE_OPS, type ArmCacheOp } from '@tsel4/libsel4';
 import { readArgs } from '../args.js';
@@ -112,7 +114,7 @@ function decodeARMPageTable(inv: Invocation): OpResult {
   if (slot.bitsLeft === k.arch.objects.pageBits || slot.table.entries[slot.index] !== null) {
     return SyscallError.deleteFirst();
   }
-  const newCap = cap.with({ lo: roundDown(vaddr, slot.bitsLeft), a: asid, b: 1 });
+  const newCap = pageTableCapMapped(cap, asid, roundDown(vaddr, slot.bitsLeft));
   inv.restart();
   performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
   return null;
@@ -146,7 +148,7 @@ function decodeARMFrame(inv: Invocation): OpResult {
       return SyscallError.invalidArgument(0);
     }
     const vaddr = small(a.vaddr);
-    const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
+    const newCap = frameCapMapped(cap, asid, vaddr);
     const slot = lookupPTSlot(k, root, vaddr);
     if (slot.bitsLeft !== bits) return SyscallError.failedLookup(false, LookupFault.missingCapability(slot.bitsLeft));
     inv.restart();

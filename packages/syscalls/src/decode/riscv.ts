@@ -28,6 +28,8 @@ import {
   type PagingObject,
   SyscallError,
   VMKernelOnly,
+  frameCapMapped,
+  pageTableCapMapped,
 } from '@tsel4/object';
 import { RISCV64Label as R, seL4_RISCV_ExecuteNever } from '@tsel4/libsel4';
 import { readArgs } from '../args.js';
@@ -65,7 +67,7 @@ function decodeRISCVPageTable(inv: Invocation): OpResult {
   if (slot.bitsLeft === k.arch.objects.pageBits || slot.table.entries[slot.index] !== null) {
     return SyscallError.deleteFirst();
   }
-  const newCap = cap.with({ lo: roundDown(vaddr, slot.bitsLeft), a: asid, b: 1 });
+  const newCap = pageTableCapMapped(cap, asid, roundDown(vaddr, slot.bitsLeft));
   inv.restart();
   performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
   return null;
@@ -107,7 +109,7 @@ function decodeRISCVFrame(inv: Invocation): OpResult {
       }
       const rights = maskVMRights(cap.vmRights, rightsMask);
       const executable = (attr & seL4_RISCV_ExecuteNever) === 0;
-      const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
+      const newCap = frameCapMapped(cap, asid, vaddr);
       // seL4's makeUserPTE: no read, no write and no execute is an invalid entry
       const entry = rights === VMKernelOnly && !executable ? null : new PageEntry(frame.addr, bits, rights, attr);
       inv.restart();

@@ -36,15 +36,16 @@ import {
   PageEntry,
   type PagingObject,
   SyscallError,
+  FRAME_MAPPED_VSPACE,
+  frameCapMapped,
+  pageTableCapMapped,
+  pageTableCapSetIsMapped,
 } from '@tsel4/object';
 import { X86_64Label as X } from '@tsel4/libsel4';
 import { readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
 import { small, wrapAdd } from '../words.js';
 import { decodeASIDControl, decodeASIDPool, decodeGetAddress, noVSpaceForASID, roundDown } from './asid.js';
-
-/** seL4's X86_MappingVSpace: the frame cap's map type while it is mapped in a VSpace. */
-const X86_MAPPING_VSPACE = 1;
 
 /** seL4's decodeX86FrameInvocation. */
 function decodeX86Frame(inv: Invocation): OpResult {
@@ -66,7 +67,7 @@ function decodeX86Frame(inv: Invocation): OpResult {
       const top = BigInt(k.vspace!.userTop);
       if (cap.mappedAsid !== ASID_INVALID) {
         if (cap.mappedAsid !== asid) return SyscallError.invalidCapability(1);
-        if (cap.mapType !== X86_MAPPING_VSPACE) return SyscallError.illegalOperation();
+        if (cap.mapType !== FRAME_MAPPED_VSPACE) return SyscallError.illegalOperation();
         if (BigInt(cap.mappedVaddr) !== a.vaddr) return SyscallError.invalidArgument(0);
       } else if (a.vaddr > top || wrapAdd(a.vaddr, 1n << BigInt(bits), 64) > top) {
         // vtop is computed in word arithmetic: the first test catches a sum that wrapped
@@ -78,7 +79,7 @@ function decodeX86Frame(inv: Invocation): OpResult {
       if (found !== root) return SyscallError.invalidCapability(1);
       const rights = maskVMRights(cap.vmRights, rightsMask);
       if (!checkVPAlignment(bits, inv.lo(0))) return SyscallError.alignmentError();
-      const newCap = cap.with({ lo: vaddr, a: asid, b: X86_MAPPING_VSPACE });
+      const newCap = frameCapMapped(cap, asid, vaddr);
       let slot: PTSlot | LookupFault;
       if (bits === k.arch.objects.pageBits) {
         slot = lookupX86PTSlot(root, vaddr);
@@ -159,7 +160,7 @@ function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
   const slot = t.lookup(root, vaddr);
   if (slot instanceof LookupFault) return SyscallError.failedLookup(false, slot);
   if (slot.table.entries[slot.index] !== null) return SyscallError.deleteFirst();
-  const newCap = cap.with({ lo: vaddr, a: asid, b: 1 });
+  const newCap = pageTableCapMapped(cap, asid, vaddr);
   inv.restart();
   performMap(k, inv.slot, newCap, slot, cap.obj as PagingObject);
   return null;
@@ -170,7 +171,7 @@ function decodeX86IOPageTable(inv: Invocation): OpResult {
   if (inv.label === X.X86IOPageTableUnmap) {
     // never mapped (nothing can map it): only the cap's flag is cleared
     inv.restart();
-    inv.slot.cap = inv.slot.cap.with({ b: 0 });
+    inv.slot.cap = pageTableCapSetIsMapped(inv.slot.cap, false);
     return null;
   }
   if (inv.label !== X.X86IOPageTableMap) return SyscallError.illegalOperation();

@@ -1,7 +1,7 @@
 // Digest 5.1: address resolution, with the lookup-failure words seL4 reports.
 import { cnodeCapDataWord, seL4_CapTableObject, seL4_DepthMismatch, seL4_EndpointObject, seL4_GuardMismatch, seL4_InvalidRoot } from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
-import { CapType, LookupResult, lookupSlotForCNodeOp, NULL_CAP, resolveAddressBits, SyscallError } from '@tsel4/object';
+import { CapType, LookupResult, lookupSlotForCNodeOp, NULL_CAP, resolveAddressBits, SyscallError, cnodeCapSetGuardSize } from '@tsel4/object';
 import { world } from './fixture.js';
 import { copy, retype } from './helpers.js';
 
@@ -108,7 +108,7 @@ describe('32-bit words (aarch32-sized lookups through the same code)', () => {
   it('root guard of 20 bits on a 32-bit cptr', () => {
     const w = world();
     // Build a 32-bit style root: radix 12, guard 0 of 20 bits
-    const root32 = w.rootCap.with({ b: 20 });
+    const root32 = cnodeCapSetGuardSize(w.rootCap, 20);
     const out = new LookupResult();
     expect(resolveAddressBits(root32, 9, 0, 32, out)).toBe(true);
     expect(out.slot!.index).toBe(9);
