@@ -9,7 +9,7 @@
  */
 
 import { faultName, seL4_Fault_CapFault, seL4_Fault_UnknownSyscall, seL4_Fault_UserException, seL4_Fault_VMFault, msgInfoLabel, msgInfoLength } from '@tsel4/libsel4';
-import { CapType, Fault, LookupFault, type Endpoint, type Tcb, ThreadState } from '@tsel4/object';
+import { CapType, capFault, type Fault, LookupFault, type Endpoint, type Tcb, ThreadState } from '@tsel4/object';
 import { wordToHex } from '@tsel4/hal';
 import { lookupCap } from './cspace.js';
 import { sendIPC } from './ipc.js';
@@ -30,7 +30,7 @@ function sendFaultIPC(k: Kernel, t: Tcb): boolean {
   const originalLookupFault = k.currentLookupFault;
   const cap = lookupCap(k, t, t.faultHandlerLo, t.faultHandlerHi);
   if (cap === null) {
-    k.currentFault = new Fault(seL4_Fault_CapFault, t.faultHandlerLo, t.faultHandlerHi, 0);
+    k.currentFault = capFault(t.faultHandlerLo, t.faultHandlerHi, 0);
     return false;
   }
   if (cap.type === CapType.Endpoint && cap.canSend && (cap.canGrant || cap.canGrantReply)) {
@@ -39,7 +39,7 @@ function sendFaultIPC(k: Kernel, t: Tcb): boolean {
     sendIPC(k, true, true, cap.badgeLo, cap.badgeHi, cap.canGrant, true, t, cap.obj as Endpoint);
     return true;
   }
-  k.currentFault = new Fault(seL4_Fault_CapFault, t.faultHandlerLo, t.faultHandlerHi, 0);
+  k.currentFault = capFault(t.faultHandlerLo, t.faultHandlerHi, 0);
   k.currentLookupFault = LookupFault.missingCapability(0);
   return false;
 }
@@ -47,13 +47,13 @@ function sendFaultIPC(k: Kernel, t: Tcb): boolean {
 function describeFault(f: Fault): string {
   switch (f.type) {
     case seL4_Fault_CapFault:
-      return `cap fault in ${f.flag ? 'receive' : 'send'} phase at address ${wordToHex(f.addrLo, f.addrHi)}`;
+      return `cap fault in ${f.inReceivePhase ? 'receive' : 'send'} phase at address ${wordToHex(f.addrLo, f.addrHi)}`;
     case seL4_Fault_VMFault:
-      return `vm fault on ${f.flag ? 'code' : 'data'} at address ${wordToHex(f.addrLo, f.addrHi)} with status ${wordToHex(f.w0, 0)}`;
+      return `vm fault on ${f.instructionFault ? 'code' : 'data'} at address ${wordToHex(f.addrLo, f.addrHi)} with status ${wordToHex(f.fsr, 0)}`;
     case seL4_Fault_UnknownSyscall:
-      return `unknown syscall ${wordToHex(f.w0, f.w1)}`;
+      return `unknown syscall ${wordToHex(f.syscallNumberLo, f.syscallNumberHi)}`;
     case seL4_Fault_UserException:
-      return `user exception ${wordToHex(f.w0, 0)} code ${wordToHex(f.w1, 0)}`;
+      return `user exception ${wordToHex(f.number, 0)} code ${wordToHex(f.code, 0)}`;
     default:
       return faultName(f.type) ?? 'unknown fault';
   }
@@ -91,7 +91,7 @@ function setMRsFault(k: Kernel, sender: Tcb, receiver: Tcb, recvBuf: number): nu
     case seL4_Fault_CapFault: {
       setMR(k, receiver, recvBuf, 0, regLo(sender, a.faultIP), regHi(sender, a.faultIP));
       setMR(k, receiver, recvBuf, 1, f.addrLo, f.addrHi);
-      setMR(k, receiver, recvBuf, 2, f.flag, 0);
+      setMR(k, receiver, recvBuf, 2, f.inReceivePhase, 0);
       const words = sender.lookupFailure!.words();
       let len = 0;
       for (let i = 0; i < words.length; i++) len = setMR(k, receiver, recvBuf, 3 + i, words[i]![0], words[i]![1]);
@@ -100,19 +100,19 @@ function setMRsFault(k: Kernel, sender: Tcb, receiver: Tcb, recvBuf: number): nu
     case seL4_Fault_UnknownSyscall: {
       const regs = a.unknownSyscallMessage;
       copyMRsFault(k, sender, receiver, regs, recvBuf);
-      return setMR(k, receiver, recvBuf, regs.length, f.w0, f.w1);
+      return setMR(k, receiver, recvBuf, regs.length, f.syscallNumberLo, f.syscallNumberHi);
     }
     case seL4_Fault_UserException: {
       const regs = a.userExceptionMessage;
       copyMRsFault(k, sender, receiver, regs, recvBuf);
-      setMR(k, receiver, recvBuf, regs.length, f.w0, 0);
-      return setMR(k, receiver, recvBuf, regs.length + 1, f.w1, 0);
+      setMR(k, receiver, recvBuf, regs.length, f.number, 0);
+      return setMR(k, receiver, recvBuf, regs.length + 1, f.code, 0);
     }
     case seL4_Fault_VMFault:
       setMR(k, receiver, recvBuf, 0, regLo(sender, a.faultIP), regHi(sender, a.faultIP));
       setMR(k, receiver, recvBuf, 1, f.addrLo, f.addrHi);
-      setMR(k, receiver, recvBuf, 2, f.flag, 0);
-      return setMR(k, receiver, recvBuf, 3, f.w0, 0);
+      setMR(k, receiver, recvBuf, 2, f.instructionFault, 0);
+      return setMR(k, receiver, recvBuf, 3, f.fsr, 0);
     default:
       throw new Error(`internal: no fault message for fault type ${f.type}`);
   }

@@ -31,7 +31,7 @@ import {
   deriveCap,
   type Endpoint,
   EPState,
-  Fault,
+  capFault,
   lookupTargetSlot,
   type Notification,
   NtfnState,
@@ -45,7 +45,6 @@ import {
   type TcbQueue,
   ThreadState,
 } from '@tsel4/object';
-import { seL4_Fault_CapFault } from '@tsel4/libsel4';
 import { lookupCap, lookupSlot } from './cspace.js';
 import { doFaultTransfer, handleFaultReply } from './faults.js';
 import { bufHi, bufLo, lookupIPCBuffer, NO_BUFFER, setBuf, setMR } from './ipcbuffer.js';
@@ -77,7 +76,7 @@ export function lookupExtraCaps(k: Kernel, thread: Tcb, buf: number, infoLo: num
     const hi = bufHi(k, buf, IPCBUF_CAPS_OR_BADGES + i);
     const slot = lookupSlot(k, thread, lo, hi);
     if (slot === null) {
-      k.currentFault = new Fault(seL4_Fault_CapFault, lo, hi, 0);
+      k.currentFault = capFault(lo, hi, 0);
       return false;
     }
     ex[i] = slot;

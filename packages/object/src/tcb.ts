@@ -10,6 +10,7 @@
  */
 
 import type { Arch, ThreadContext } from '@tsel4/hal';
+import { seL4_Fault_CapFault, seL4_Fault_UnknownSyscall, seL4_Fault_UserException, seL4_Fault_VMFault } from '@tsel4/libsel4';
 import type { Cap } from './cap.js';
 import { Cte, type CteOwner } from './cte.js';
 import type { LookupFault } from './errors.js';
@@ -47,19 +48,69 @@ export const TCB_BUFFER = 4;
 /** seL4's tcbCNodeEntries. */
 export const TCB_CNODE_ENTRIES = 5;
 
-/** A pending fault (seL4's seL4_Fault_t); `type` is the libsel4 seL4_Fault_* label. */
+/**
+ * A pending fault (seL4's seL4_Fault_t); `type` is the libsel4 seL4_Fault_* label. Made by the
+ * constructors below, named after structures.bf's seL4_Fault_*_new, and read through the getters
+ * named after its fields (address, inReceivePhase, syscallNumber, number, code, FSR,
+ * instructionFault); the generic slots behind them are this file's business only.
+ */
 export class Fault {
   constructor(
     readonly type: number,
     /** CapFault/VMFault: the address (cptr or virtual address), as halves. */
     readonly addrLo: number = 0,
     readonly addrHi: number = 0,
-    /** CapFault: in receive phase. VMFault: instruction fault (prefetch). */
-    readonly flag: number = 0,
-    /** UnknownSyscall: the syscall number halves. UserException: number, code. VMFault: FSR. */
-    readonly w0: number = 0,
-    readonly w1: number = 0,
+    private readonly flag: number = 0,
+    private readonly w0: number = 0,
+    private readonly w1: number = 0,
   ) {}
+
+  /** seL4_Fault_CapFault: the fault happened in the receive phase (1) or the send phase (0). */
+  get inReceivePhase(): number {
+    return this.flag;
+  }
+  /** seL4_Fault_VMFault: an instruction fetch (prefetch abort) rather than a data access. */
+  get instructionFault(): number {
+    return this.flag;
+  }
+  /** seL4_Fault_VMFault: the fault status (FSR / error code / scause). */
+  get fsr(): number {
+    return this.w0;
+  }
+  /** seL4_Fault_UnknownSyscall: the syscall number as halves. */
+  get syscallNumberLo(): number {
+    return this.w0;
+  }
+  get syscallNumberHi(): number {
+    return this.w1;
+  }
+  /** seL4_Fault_UserException: the exception number and code. */
+  get number(): number {
+    return this.w0;
+  }
+  get code(): number {
+    return this.w1;
+  }
+}
+
+/** seL4_Fault_CapFault_new: a cap lookup at `addr` failed in the send or receive phase. */
+export function capFault(addrLo: number, addrHi: number, inReceivePhase: number): Fault {
+  return new Fault(seL4_Fault_CapFault, addrLo, addrHi, inReceivePhase);
+}
+
+/** seL4_Fault_UnknownSyscall_new. */
+export function unknownSyscallFault(numberLo: number, numberHi: number): Fault {
+  return new Fault(seL4_Fault_UnknownSyscall, 0, 0, 0, numberLo, numberHi);
+}
+
+/** seL4_Fault_UserException_new. */
+export function userExceptionFault(number: number, code: number): Fault {
+  return new Fault(seL4_Fault_UserException, 0, 0, 0, number, code);
+}
+
+/** seL4_Fault_VMFault_new: `addr` as halves, the status word, and whether it was a fetch. */
+export function vmFault(addrLo: number, addrHi: number, fsr: number, instructionFault: number): Fault {
+  return new Fault(seL4_Fault_VMFault, addrLo, addrHi, instructionFault, fsr, 0);
 }
 
 export class Tcb extends KObject implements CteOwner {

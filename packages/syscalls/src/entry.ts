@@ -33,10 +33,6 @@ import {
 } from '@tsel4/kernel';
 import {
   CAP_TAGS,
-  seL4_Fault_CapFault,
-  seL4_Fault_UnknownSyscall,
-  seL4_Fault_UserException,
-  seL4_Fault_VMFault,
   seL4_SysCall,
   seL4_SysDebugCapIdentify,
   seL4_SysDebugDumpScheduler,
@@ -57,7 +53,10 @@ import {
 import {
   type Cap,
   CapType,
-  Fault,
+  capFault,
+  unknownSyscallFault,
+  userExceptionFault,
+  vmFault,
   LookupFault,
   type Notification,
   type PagingObject,
@@ -91,7 +90,7 @@ function handleInvocation(c: EntryContext, isCall: boolean, isBlocking: boolean)
   const slot = lookupSlot(k, thread, cptrLo, cptrHi);
   if (slot === null) {
     k.debug(`Invocation of invalid cap #${wordToHex(cptrLo, cptrHi)}.`);
-    k.currentFault = new Fault(seL4_Fault_CapFault, cptrLo, cptrHi, 0);
+    k.currentFault = capFault(cptrLo, cptrHi, 0);
     if (isBlocking) handleFault(k, thread);
     return null;
   }
@@ -143,7 +142,7 @@ function handleRecv(k: Kernel, isBlocking: boolean): void {
   const hi = regHi(t, sc.capReg);
   const cap = lookupCap(k, t, lo, hi);
   if (cap === null) {
-    k.currentFault = new Fault(seL4_Fault_CapFault, lo, hi, 1);
+    k.currentFault = capFault(lo, hi, 1);
     handleFault(k, t);
     return;
   }
@@ -161,7 +160,7 @@ function handleRecv(k: Kernel, isBlocking: boolean): void {
     }
   }
   k.currentLookupFault = LookupFault.missingCapability(0);
-  k.currentFault = new Fault(seL4_Fault_CapFault, lo, hi, 1);
+  k.currentFault = capFault(lo, hi, 1);
   handleFault(k, t);
 }
 
@@ -306,7 +305,7 @@ export function handleUnknownSyscall(c: EntryContext, sysno: number, wLo: number
       return;
     }
   }
-  k.currentFault = new Fault(seL4_Fault_UnknownSyscall, 0, 0, 0, wLo, wHi);
+  k.currentFault = unknownSyscallFault(wLo, wHi);
   handleFault(k, t);
   schedule(k);
   activateThread(k);
@@ -315,7 +314,7 @@ export function handleUnknownSyscall(c: EntryContext, sysno: number, wLo: number
 /** seL4's handleUserLevelFault. */
 export function handleUserLevelFault(c: EntryContext, number: number, code: number): void {
   const k = c.k;
-  k.currentFault = new Fault(seL4_Fault_UserException, 0, 0, 0, number, code);
+  k.currentFault = userExceptionFault(number, code);
   handleFault(k, k.curThread);
   schedule(k);
   activateThread(k);
@@ -324,7 +323,7 @@ export function handleUserLevelFault(c: EntryContext, number: number, code: numb
 /** seL4's handleVMFaultEvent. */
 export function handleVMFaultEvent(c: EntryContext, addr: number, fsr: number, prefetch: number): void {
   const k = c.k;
-  k.currentFault = new Fault(seL4_Fault_VMFault, addr % 4294967296, Math.floor(addr / 4294967296), prefetch, fsr, 0);
+  k.currentFault = vmFault(addr % 4294967296, Math.floor(addr / 4294967296), fsr, prefetch);
   handleFault(k, k.curThread);
   schedule(k);
   activateThread(k);

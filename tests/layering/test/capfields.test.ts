@@ -5,7 +5,9 @@
  * (frameCapSetMappedAddress, cnodeCapSetGuard, ...), and reads them through the named getters.
  * This test fails if a file outside cap.ts makes a Cap from generic fields (`new Cap(`), uses a
  * generic copy-with-fields, or reads a generic field of a cap (`cap.b`); the object package's
- * snapshot (inspect.ts) is the one reader of the raw fields, to print them.
+ * snapshot (inspect.ts) is the one reader of the raw fields, to print them. Faults likewise are
+ * made only by the seL4_Fault_*_new-named constructors of packages/object/src/tcb.ts (capFault,
+ * vmFault, ...) and read through named getters; their generic slots are private.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -14,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const HOME = 'packages/object/src/cap.ts';
+const FAULT_HOME = 'packages/object/src/tcb.ts';
 const RAW_READER = 'packages/object/src/inspect.ts';
 
 const WRITES: readonly [RegExp, string][] = [
@@ -51,6 +54,7 @@ describe('cap fields', () => {
         if (rel === HOME || rel === 'tests/layering/test/capfields.test.ts') continue;
         const text = readFileSync(f, 'utf8');
         for (const hit of genericCapAccesses(text, rel !== RAW_READER)) bad.push(`${rel}: ${hit}`);
+        if (rel !== FAULT_HOME) for (const m of text.matchAll(/\bnew Fault\s*\(/g)) bad.push(`${rel}: a Fault made from generic slots: ${m[0]}`);
       }
     }
     expect(bad).toEqual([]);
