@@ -69,6 +69,26 @@ const cases: Case[] = [
   { name: 'Rotate from an empty source', run: (k) => inv(CN, 'CNodeRotate', [k.empty, 64, 0, k.ep, 64, 0, k.empty2, 64], [CN, CN]), expect: 'FailedLookup 1 2 64' },
   { name: 'Rotate through an empty pivot', run: (k) => inv(CN, 'CNodeRotate', [k.empty, 64, 0, k.empty2, 64, 0, k.ntfn, 64], [CN, CN]), expect: 'FailedLookup 0 2 64' },
   { name: 'Rotate endpoint/notification caps (Mutate rules)', run: (k) => inv(CN, 'CNodeRotate', [k.empty, 64, 0, k.ep, 64, 0, k.ntfn, 64], [CN, CN]), expect: 'IllegalOperation' },
+  // every method's remaining errors (the interface table's list for it, decode-kit checks)
+  { name: 'Revoke with 1 word', run: (k) => inv(CN, 'CNodeRevoke', [k.empty]), expect: 'TruncatedMessage' },
+  { name: 'Revoke at depth 0', run: (k) => inv(CN, 'CNodeRevoke', [k.empty, 0]), expect: 'RangeError 1 64' },
+  { name: 'CancelBadgedSends with 1 word', run: (k) => inv(CN, 'CNodeCancelBadgedSends', [k.empty]), expect: 'TruncatedMessage' },
+  { name: 'CancelBadgedSends at depth 0', run: (k) => inv(CN, 'CNodeCancelBadgedSends', [k.empty, 0]), expect: 'RangeError 1 64' },
+  { name: 'CancelBadgedSends with a bad cptr', run: () => inv(CN, 'CNodeCancelBadgedSends', [BAD, 64]), expect: GUARD_MISMATCH },
+  { name: 'SaveCaller with 1 word', run: (k) => inv(CN, 'CNodeSaveCaller', [k.empty]), expect: 'TruncatedMessage' },
+  { name: 'SaveCaller at depth 0', run: (k) => inv(CN, 'CNodeSaveCaller', [k.empty, 0]), expect: 'RangeError 1 64' },
+  { name: 'SaveCaller with a bad cptr', run: () => inv(CN, 'CNodeSaveCaller', [BAD, 64]), expect: GUARD_MISMATCH },
+  { name: 'Move with 1 word', run: (k) => inv(CN, 'CNodeMove', [k.empty], [CN]), expect: 'TruncatedMessage' },
+  { name: 'Move from source depth 0', run: (k) => inv(CN, 'CNodeMove', [k.empty, 64, k.ep, 0], [CN]), expect: 'RangeError 1 64' },
+  { name: 'Mint into an occupied slot', run: (k) => inv(CN, 'CNodeMint', [k.ep, 64, k.ep, 64, ALL, 7], [CN]), expect: 'DeleteFirst' },
+  { name: 'Mint from a bad source cptr', run: (k) => inv(CN, 'CNodeMint', [k.empty, 64, BAD, 64, ALL, 7], [CN]), expect: 'FailedLookup 1 4 64 0 52' },
+  { name: 'Mint from source depth 0', run: (k) => inv(CN, 'CNodeMint', [k.empty, 64, k.ep, 0, ALL, 7], [CN]), expect: 'RangeError 1 64' },
+  // k.ut has a child since 'Copy of an untyped with children'
+  { name: 'Mint of an untyped with children', run: (k) => inv(CN, 'CNodeMint', [k.empty, 64, k.ut, 64, ALL, 0], [CN]), expect: 'RevokeFirst' },
+  { name: 'Mutate into an occupied slot', run: (k) => inv(CN, 'CNodeMutate', [k.ep, 64, k.ntfn, 64, 0], [CN]), expect: 'DeleteFirst' },
+  { name: 'Mutate from a bad source cptr', run: (k) => inv(CN, 'CNodeMutate', [k.empty, 64, BAD, 64, 0], [CN]), expect: 'FailedLookup 1 4 64 0 52' },
+  { name: 'Mutate from source depth 0', run: (k) => inv(CN, 'CNodeMutate', [k.empty, 64, k.ep, 0, 0], [CN]), expect: 'RangeError 1 64' },
+  { name: 'Rotate at destination depth 0', run: (k) => inv(CN, 'CNodeRotate', [k.empty, 0, 0, k.ep, 64, 0, k.ntfn, 64], [CN, CN]), expect: 'RangeError 1 64' },
 ];
 
 describe('CNode decoding', () => {

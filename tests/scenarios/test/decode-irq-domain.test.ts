@@ -39,6 +39,10 @@ const pc99: Case[] = [
   { name: 'GetMSI PCI bus 256', run: (k) => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [k.empty2, 64, 256, 0, 0, 0, 3], [CN]), expect: 'RangeError 0 255' },
   { name: 'GetMSI PCI device 32', run: (k) => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [k.empty2, 64, 0, 32, 0, 0, 3], [CN]), expect: 'RangeError 0 31' },
   { name: 'GetMSI PCI function 8', run: (k) => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [k.empty2, 64, 0, 0, 8, 0, 3], [CN]), expect: 'RangeError 0 7' },
+  { name: 'GetMSI with 6 words', run: (k) => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [k.empty2, 64, 0, 0, 0, 0], [CN]), expect: 'TruncatedMessage' },
+  { name: 'GetMSI of an active IRQ', run: (k) => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [k.empty2, 64, 0, 0, 0, 0, 2], [CN]), expect: 'RevokeFirst' },
+  { name: 'GetMSI into a bad slot', run: () => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [0x10000, 64, 0, 0, 0, 0, 3], [CN]), expect: 'FailedLookup 0 4 64 0 52' },
+  { name: 'GetMSI into an occupied slot', run: (k) => inv(IRQC, 'X86IRQIssueIRQHandlerMSI', [k.ep, 64, 0, 0, 0, 0, 3], [CN]), expect: 'DeleteFirst' },
   { name: 'handler: SetNotification without a cap', run: () => inv(handler, 'IRQSetIRQHandler', []), expect: 'TruncatedMessage' },
   { name: 'handler: SetNotification with an endpoint', run: (k) => inv(handler, 'IRQSetIRQHandler', [], [k.ep]), expect: 'InvalidCapability 0' },
   {
@@ -79,6 +83,12 @@ const arm: Case[] = [
   { name: 'Get IRQ 40', run: (k) => inv(IRQC, 'IRQIssueIRQHandler', [40, k.empty, 64], [CN]), expect: 'NoError' },
   { name: 'Get IRQ 40 again', run: (k) => inv(IRQC, 'IRQIssueIRQHandler', [40, k.empty2, 64], [CN]), expect: 'RevokeFirst' },
   { name: 'GetTrigger with 3 words', run: (k) => inv(IRQC, 'ARMIRQIssueIRQHandlerTrigger', [41, 0, k.empty2], [CN]), expect: 'TruncatedMessage' },
+  { name: 'Get IRQ 41 into an occupied slot', run: (k) => inv(IRQC, 'IRQIssueIRQHandler', [41, k.ep, 64], [CN]), expect: 'DeleteFirst' },
+  { name: 'Get IRQ 41 into a bad slot', run: () => inv(IRQC, 'IRQIssueIRQHandler', [41, 0x10000, 64], [CN]), expect: 'FailedLookup 0 4 64 0 52' },
+  { name: 'GetTrigger IRQ 160', run: (k) => inv(IRQC, 'ARMIRQIssueIRQHandlerTrigger', [160, 0, k.empty2, 64], [CN]), expect: 'RangeError 0 159' },
+  { name: 'GetTrigger the kernel timer IRQ', run: (k) => inv(IRQC, 'ARMIRQIssueIRQHandlerTrigger', [27, 0, k.empty2, 64], [CN]), expect: 'RevokeFirst' },
+  { name: 'GetTrigger into an occupied slot', run: (k) => inv(IRQC, 'ARMIRQIssueIRQHandlerTrigger', [42, 0, k.ep, 64], [CN]), expect: 'DeleteFirst' },
+  { name: 'GetTrigger into a bad slot', run: () => inv(IRQC, 'ARMIRQIssueIRQHandlerTrigger', [42, 0, 0x10000, 64], [CN]), expect: 'FailedLookup 0 4 64 0 52' },
 ];
 
 const riscv: Case[] = [

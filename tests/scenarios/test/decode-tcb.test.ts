@@ -76,6 +76,20 @@ const cases: Case[] = [
   { name: 'SetFlags set fpuDisabled and an unknown bit', run: (k) => inv(k.tcb, 'TCBSetFlags', [0, 0x3]), expect: 'NoError 1' },
   { name: 'SetFlags clear it', run: (k) => inv(k.tcb, 'TCBSetFlags', [1, 0]), expect: 'NoError 0' },
   { name: 'Suspend', run: (k) => inv(k.tcb, 'TCBSuspend', []), expect: 'NoError' },
+  // the remaining errors of the interface table's lists
+  { name: 'SetMCPriority without the authority', run: (k) => inv(k.tcb, 'TCBSetMCPriority', [1]), expect: 'TruncatedMessage' },
+  { name: 'SetSchedParams with an endpoint as authority', run: (k) => inv(k.tcb, 'TCBSetSchedParams', [1, 1], [k.ep]), expect: 'InvalidCapability 1' },
+  {
+    // deriving an untyped that has children is RevokeFirst, before its type is looked at
+    name: 'SetSpace with an untyped that has children as CSpace',
+    run: function* (k) {
+      const e = yield* L.seL4_Untyped_Retype(k.ut, L.seL4_EndpointObject, 0, CN, 0, 0, k.c.alloc.allocSlot(), 1);
+      return `${e} ` + (yield* inv(k.tcb, 'TCBSetSpace', [0, 0, 0], [k.ut, VS]));
+    },
+    expect: '0 RevokeFirst',
+  },
+  { name: 'Configure with an untyped that has children as CSpace', run: (k) => inv(k.tcb, 'TCBConfigure', [0, 0, 0, 0], [k.ut, VS, k.frame]), expect: 'RevokeFirst' },
+  { name: 'SetIPCBuffer in an untyped that has children', run: (k) => inv(k.tcb, 'TCBSetIPCBuffer', [BUF], [k.ut]), expect: 'RevokeFirst' },
 ];
 
 describe('TCB decoding', () => {
