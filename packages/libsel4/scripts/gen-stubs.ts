@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArchName } from '@tsel4/hal';
-import { ARCH_METHODS, GENERIC_METHODS, type LabelName, type Method, methodErrors, type Param, stubName } from '../src/interface.js';
+import { ARCH_METHODS, GENERIC_METHODS, type LabelName, type Method, type Param, stubName } from '../src/interface.js';
+import { methodErrors } from '../src/methoderrors.js';
 
 const TS_TYPES: Record<string, string> = {
   seL4_Word: 'seL4_Word',

@@ -16,5 +16,6 @@ export * from './cnodecapdata.js';
 export * from './ipcbuffer.js';
 export * from './bootinfo.js';
 export * from './interface.js';
+export * from './methoderrors.js';
 export * from './vspace.js';
 export * from './user/index.js';
