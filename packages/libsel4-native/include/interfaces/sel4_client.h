@@ -1118,6 +1118,8 @@ seL4_DomainSet_ScheduleSetStart(seL4_DomainSet _service, seL4_Word index)
 
 /* seL4_X86_PDPT: Map (invocation X86PDPTMap)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PDPT_Map(seL4_X86_PDPT _service, seL4_X64_PML4 pml4, seL4_Word vaddr, seL4_X86_VMAttributes attr)
@@ -1148,6 +1150,7 @@ seL4_X86_PDPT_Map(seL4_X86_PDPT _service, seL4_X64_PML4 pml4, seL4_Word vaddr, s
 
 /* seL4_X86_PDPT: Unmap (invocation X86PDPTUnmap)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PDPT_Unmap(seL4_X86_PDPT _service)
@@ -1172,6 +1175,8 @@ seL4_X86_PDPT_Unmap(seL4_X86_PDPT _service)
 
 /* seL4_X86_PageDirectory: Map (invocation X86PageDirectoryMap)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageDirectory_Map(seL4_X86_PageDirectory _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_X86_VMAttributes attr)
@@ -1202,6 +1207,7 @@ seL4_X86_PageDirectory_Map(seL4_X86_PageDirectory _service, seL4_CPtr vspace, se
 
 /* seL4_X86_PageDirectory: Unmap (invocation X86PageDirectoryUnmap)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageDirectory_Unmap(seL4_X86_PageDirectory _service)
@@ -1226,6 +1232,8 @@ seL4_X86_PageDirectory_Unmap(seL4_X86_PageDirectory _service)
 
 /* seL4_X86_PageTable: Map (invocation X86PageTableMap)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageTable_Map(seL4_X86_PageTable _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_X86_VMAttributes attr)
@@ -1256,6 +1264,7 @@ seL4_X86_PageTable_Map(seL4_X86_PageTable _service, seL4_CPtr vspace, seL4_Word 
 
 /* seL4_X86_PageTable: Unmap (invocation X86PageTableUnmap)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service)
@@ -1332,6 +1341,7 @@ seL4_X86_IOPageTable_Unmap(seL4_X86_IOPageTable _service)
 
 /* seL4_X86_Page: Map (invocation X86PageMap)
  * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_Page_Map(seL4_X86_Page _service, seL4_CPtr vspace, seL4_Word vaddr, seL4_CapRights_t rights, seL4_X86_VMAttributes attr)
@@ -1364,6 +1374,7 @@ seL4_X86_Page_Map(seL4_X86_Page _service, seL4_CPtr vspace, seL4_Word vaddr, seL
 
 /* seL4_X86_Page: Unmap (invocation X86PageUnmap)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_Page_Unmap(seL4_X86_Page _service)
@@ -1418,6 +1429,7 @@ seL4_X86_Page_MapIO(seL4_X86_Page _service, seL4_X86_IOSpace iospace, seL4_CapRi
 
 /* seL4_X86_Page: GetAddress (invocation X86PageGetAddress)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 LIBSEL4_INLINE seL4_X86_Page_GetAddress_t
 seL4_X86_Page_GetAddress(seL4_X86_Page _service)
@@ -1444,6 +1456,8 @@ seL4_X86_Page_GetAddress(seL4_X86_Page _service)
 
 /* seL4_X86_ASIDControl: MakePool (invocation X86ASIDControlMakePool)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_ASIDControl_MakePool(seL4_X86_ASIDControl _service, seL4_Untyped untyped, seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
@@ -1475,6 +1489,8 @@ seL4_X86_ASIDControl_MakePool(seL4_X86_ASIDControl _service, seL4_Untyped untype
 
 /* seL4_X86_ASIDPool: Assign (invocation X86ASIDPoolAssign)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_FailedLookup, seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool _service, seL4_CPtr vspace)

@@ -364,6 +364,8 @@ export function seL4_DomainSet_ScheduleSetStart(_service: seL4_CPtr, index: seL4
  * seL4_X86_PDPT_Map (invocation label X86PDPTMap; on x86_64).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_X86_PDPT_Map(_service: seL4_CPtr, pml4: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_PDPT', 'Map', _service, [pml4, vaddr, attr]);
@@ -373,6 +375,7 @@ export function seL4_X86_PDPT_Map(_service: seL4_CPtr, pml4: seL4_CPtr, vaddr: s
  * seL4_X86_PDPT_Unmap (invocation label X86PDPTUnmap; on x86_64).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_X86_PDPT_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_PDPT', 'Unmap', _service, []);
@@ -382,6 +385,8 @@ export function seL4_X86_PDPT_Unmap(_service: seL4_CPtr): Syscall<number> {
  * seL4_X86_PageDirectory_Map (invocation label X86PageDirectoryMap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_X86_PageDirectory_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_PageDirectory', 'Map', _service, [vspace, vaddr, attr]);
@@ -391,6 +396,7 @@ export function seL4_X86_PageDirectory_Map(_service: seL4_CPtr, vspace: seL4_CPt
  * seL4_X86_PageDirectory_Unmap (invocation label X86PageDirectoryUnmap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_X86_PageDirectory_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_PageDirectory', 'Unmap', _service, []);
@@ -400,6 +406,8 @@ export function seL4_X86_PageDirectory_Unmap(_service: seL4_CPtr): Syscall<numbe
  * seL4_X86_PageTable_Map (invocation label X86PageTableMap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_X86_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_PageTable', 'Map', _service, [vspace, vaddr, attr]);
@@ -409,6 +417,7 @@ export function seL4_X86_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, v
  * seL4_X86_PageTable_Unmap (invocation label X86PageTableUnmap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_X86_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_PageTable', 'Unmap', _service, []);
@@ -436,6 +445,7 @@ export function seL4_X86_IOPageTable_Unmap(_service: seL4_CPtr): Syscall<number>
  * seL4_X86_Page_Map (invocation label X86PageMap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_X86_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, rights: number, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_Page', 'Map', _service, [vspace, vaddr, rights, attr]);
@@ -445,6 +455,7 @@ export function seL4_X86_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr:
  * seL4_X86_Page_Unmap (invocation label X86PageUnmap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_X86_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_Page', 'Unmap', _service, []);
@@ -463,6 +474,7 @@ export function seL4_X86_Page_MapIO(_service: seL4_CPtr, iospace: seL4_CPtr, rig
  * seL4_X86_Page_GetAddress (invocation label X86PageGetAddress; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function* seL4_X86_Page_GetAddress(_service: seL4_CPtr): Generator<TrapToken, { error: number; paddr: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_X86_Page', 'GetAddress', _service, [])) as number;
@@ -473,6 +485,8 @@ export function* seL4_X86_Page_GetAddress(_service: seL4_CPtr): Generator<TrapTo
  * seL4_X86_ASIDControl_MakePool (invocation label X86ASIDControlMakePool; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_X86_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_X86_ASIDControl', 'MakePool', _service, [untyped, root, index, depth]);
@@ -482,6 +496,8 @@ export function seL4_X86_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4
  * seL4_X86_ASIDPool_Assign (invocation label X86ASIDPoolAssign; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_FailedLookup, seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_X86_ASIDPool_Assign(_service: seL4_CPtr, vspace: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_X86_ASIDPool', 'Assign', _service, [vspace]);
@@ -593,6 +609,7 @@ export function seL4_IRQControl_GetMSI(_service: seL4_CPtr, root: seL4_CPtr, ind
  * seL4_ARM_VSpace_Clean_Data (invocation label ARMVSpaceClean_Data; on aarch64).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_VSpace_Clean_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'Clean_Data', _service, [start, end]);
@@ -602,6 +619,7 @@ export function seL4_ARM_VSpace_Clean_Data(_service: seL4_CPtr, start: seL4_Word
  * seL4_ARM_VSpace_Invalidate_Data (invocation label ARMVSpaceInvalidate_Data; on aarch64).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_VSpace_Invalidate_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'Invalidate_Data', _service, [start, end]);
@@ -611,6 +629,7 @@ export function seL4_ARM_VSpace_Invalidate_Data(_service: seL4_CPtr, start: seL4
  * seL4_ARM_VSpace_CleanInvalidate_Data (invocation label ARMVSpaceCleanInvalidate_Data; on aarch64).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_VSpace_CleanInvalidate_Data(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'CleanInvalidate_Data', _service, [start, end]);
@@ -620,6 +639,7 @@ export function seL4_ARM_VSpace_CleanInvalidate_Data(_service: seL4_CPtr, start:
  * seL4_ARM_VSpace_Unify_Instruction (invocation label ARMVSpaceUnify_Instruction; on aarch64).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability, seL4_RangeError.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_VSpace_Unify_Instruction(_service: seL4_CPtr, start: seL4_Word, end: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_VSpace', 'Unify_Instruction', _service, [start, end]);
@@ -640,6 +660,8 @@ export function* seL4_ARM_SMC_Call(_service: seL4_CPtr, smc_args: seL4_UserConte
  * seL4_ARM_PageTable_Map (invocation label ARMPageTableMap; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_ARM_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_PageTable', 'Map', _service, [vspace, vaddr, attr]);
@@ -649,6 +671,7 @@ export function seL4_ARM_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, v
  * seL4_ARM_PageTable_Unmap (invocation label ARMPageTableUnmap; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_ARM_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_ARM_PageTable', 'Unmap', _service, []);
@@ -658,6 +681,8 @@ export function seL4_ARM_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
  * seL4_ARM_Page_Map (invocation label ARMPageMap; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_DeleteFirst, seL4_IllegalOperation.
  */
 export function seL4_ARM_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, rights: number, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Map', _service, [vspace, vaddr, rights, attr]);
@@ -667,6 +692,7 @@ export function seL4_ARM_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr:
  * seL4_ARM_Page_Unmap (invocation label ARMPageUnmap; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_ARM_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Unmap', _service, []);
@@ -676,6 +702,7 @@ export function seL4_ARM_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
  * seL4_ARM_Page_Clean_Data (invocation label ARMPageClean_Data; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_Page_Clean_Data(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Clean_Data', _service, [start_offset, end_offset]);
@@ -685,6 +712,7 @@ export function seL4_ARM_Page_Clean_Data(_service: seL4_CPtr, start_offset: seL4
  * seL4_ARM_Page_Invalidate_Data (invocation label ARMPageInvalidate_Data; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_Page_Invalidate_Data(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Invalidate_Data', _service, [start_offset, end_offset]);
@@ -694,6 +722,7 @@ export function seL4_ARM_Page_Invalidate_Data(_service: seL4_CPtr, start_offset:
  * seL4_ARM_Page_CleanInvalidate_Data (invocation label ARMPageCleanInvalidate_Data; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_Page_CleanInvalidate_Data(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'CleanInvalidate_Data', _service, [start_offset, end_offset]);
@@ -703,6 +732,7 @@ export function seL4_ARM_Page_CleanInvalidate_Data(_service: seL4_CPtr, start_of
  * seL4_ARM_Page_Unify_Instruction (invocation label ARMPageUnify_Instruction; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_ARM_Page_Unify_Instruction(_service: seL4_CPtr, start_offset: seL4_Word, end_offset: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_ARM_Page', 'Unify_Instruction', _service, [start_offset, end_offset]);
@@ -712,6 +742,7 @@ export function seL4_ARM_Page_Unify_Instruction(_service: seL4_CPtr, start_offse
  * seL4_ARM_Page_GetAddress (invocation label ARMPageGetAddress; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function* seL4_ARM_Page_GetAddress(_service: seL4_CPtr): Generator<TrapToken, { error: number; paddr: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_ARM_Page', 'GetAddress', _service, [])) as number;
@@ -722,6 +753,8 @@ export function* seL4_ARM_Page_GetAddress(_service: seL4_CPtr): Generator<TrapTo
  * seL4_ARM_ASIDControl_MakePool (invocation label ARMASIDControlMakePool; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_ARM_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_ARM_ASIDControl', 'MakePool', _service, [untyped, root, index, depth]);
@@ -731,6 +764,8 @@ export function seL4_ARM_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4
  * seL4_ARM_ASIDPool_Assign (invocation label ARMASIDPoolAssign; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_ARM_ASIDPool_Assign(_service: seL4_CPtr, vspace: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_ARM_ASIDPool', 'Assign', _service, [vspace]);
@@ -760,6 +795,8 @@ export function seL4_IRQControl_IssueSGISignal(_service: seL4_CPtr, irq: seL4_Wo
  * seL4_RISCV_PageTable_Map (invocation label RISCVPageTableMap; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_RISCV_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_RISCV_PageTable', 'Map', _service, [vspace, vaddr, attr]);
@@ -769,6 +806,7 @@ export function seL4_RISCV_PageTable_Map(_service: seL4_CPtr, vspace: seL4_CPtr,
  * seL4_RISCV_PageTable_Unmap (invocation label RISCVPageTableUnmap; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability, seL4_RevokeFirst.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_RISCV_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_RISCV_PageTable', 'Unmap', _service, []);
@@ -778,6 +816,8 @@ export function seL4_RISCV_PageTable_Unmap(_service: seL4_CPtr): Syscall<number>
  * seL4_RISCV_Page_Map (invocation label RISCVPageMap; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_RISCV_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vaddr: seL4_Word, rights: number, attr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_RISCV_Page', 'Map', _service, [vspace, vaddr, rights, attr]);
@@ -787,6 +827,7 @@ export function seL4_RISCV_Page_Map(_service: seL4_CPtr, vspace: seL4_CPtr, vadd
  * seL4_RISCV_Page_Unmap (invocation label RISCVPageUnmap; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_RISCV_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_RISCV_Page', 'Unmap', _service, []);
@@ -796,6 +837,7 @@ export function seL4_RISCV_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
  * seL4_RISCV_Page_GetAddress (invocation label RISCVPageGetAddress; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function* seL4_RISCV_Page_GetAddress(_service: seL4_CPtr): Generator<TrapToken, { error: number; paddr: number | bigint }, unknown> {
   const error = (yield* invokeMethod('seL4_RISCV_Page', 'GetAddress', _service, [])) as number;
@@ -806,6 +848,8 @@ export function* seL4_RISCV_Page_GetAddress(_service: seL4_CPtr): Generator<Trap
  * seL4_RISCV_ASIDControl_MakePool (invocation label RISCVASIDControlMakePool; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_RevokeFirst.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_RISCV_ASIDControl_MakePool(_service: seL4_CPtr, untyped: seL4_CPtr, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_RISCV_ASIDControl', 'MakePool', _service, [untyped, root, index, depth]);
@@ -815,6 +859,8 @@ export function seL4_RISCV_ASIDControl_MakePool(_service: seL4_CPtr, untyped: se
  * seL4_RISCV_ASIDPool_Assign (invocation label RISCVASIDPoolAssign; on riscv64).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_FailedLookup, seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation.
  */
 export function seL4_RISCV_ASIDPool_Assign(_service: seL4_CPtr, vspace: seL4_CPtr): Syscall<number> {
   return invokeMethod('seL4_RISCV_ASIDPool', 'Assign', _service, [vspace]);
