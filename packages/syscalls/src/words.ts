@@ -26,11 +26,6 @@ export function small(w: bigint): number {
   return Number(w);
 }
 
-/** A value that fits in a number as a word. */
-export function big(n: number): bigint {
-  return BigInt(n);
-}
-
 /** seL4's rightsFromWord: the four rights bits of a word. */
 export function rightsFromWord(w: bigint): number {
   return Number(w & 0xfn);

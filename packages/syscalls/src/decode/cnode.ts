@@ -4,8 +4,8 @@
  * nothing can fail the caller is set to Restart and the object package's invokeCNode* runs.
  *
  * Arguments are read when seL4 reads them, so a message too short for a later argument is
- * TruncatedMessage only after the lookups that come first (Copy with no source part fails the
- * destination lookup before it is found truncated).
+ * TruncatedMessage only after the lookups that come first (a Copy with no source part and a bad
+ * destination answers the destination's FailedLookup, not TruncatedMessage).
  */
 
 import {
@@ -31,15 +31,14 @@ import {
   updateCapData,
 } from '@tsel4/object';
 import { GenericLabel as L } from '@tsel4/libsel4';
-import { rightsFromWord } from '../words.js';
 import { halves, readArgs } from '../args.js';
 import type { ObjectInvocation } from '../invocation.js';
-import { depthArg } from '../words.js';
+import { depthArg, rightsFromWord } from '../words.js';
 
 type Lookup = typeof lookupTargetSlot;
 
 /** A CNode-operation lookup (target, source or pivot) of a slot named by exact words. */
-function slotAt(inv: ObjectInvocation, lookup: Lookup, root: Cap, index: bigint, depth: bigint) {
+function slotAt(inv: ObjectInvocation, lookup: Lookup, root: Cap, index: bigint, depth: bigint): ReturnType<Lookup> {
   const [lo, hi] = halves(index);
   return lookup(root, lo, hi, depthArg(depth), inv.space.wordBits, inv.space.lookup);
 }
