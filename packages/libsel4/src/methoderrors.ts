@@ -17,8 +17,9 @@ import type { LabelName } from './interface.js';
  * rule InvalidCapability "for a cap of the wrong type": a cap of another type goes to that type's
  * decoder, which answers IllegalOperation). The stubs' TSDoc and the C headers' comments show
  * both lists. The decoder's list is worked out from seL4's decode functions for every method tsel4
- * decodes, except the ones it cannot reach on its boards (MapIO and IOPageTable without an
- * IOSpace cap, SMC calls, SGI signals), which show the XML's list as it is.
+ * decodes, except the ones it cannot fully reach on its boards (MapIO and IOPageTable without an
+ * IOSpace cap: only their TruncatedMessage is added; SMC calls, SGI signals), which otherwise show
+ * the XML's list as it is.
  */
 const ERRORS: Readonly<Record<LabelName, string>> = {
   UntypedRetype: 'DeleteFirst FailedLookup -IllegalOperation InvalidArgument -InvalidCapability NotEnoughMemory RangeError +TruncatedMessage',
@@ -58,11 +59,11 @@ const ERRORS: Readonly<Record<LabelName, string>> = {
   X86PageDirectoryGetStatusBits: 'IllegalOperation InvalidArgument InvalidCapability',
   X86PageTableMap: 'DeleteFirst FailedLookup -IllegalOperation InvalidArgument InvalidCapability +TruncatedMessage',
   X86PageTableUnmap: '-IllegalOperation -InvalidCapability RevokeFirst',
-  X86IOPageTableMap: 'DeleteFirst FailedLookup IllegalOperation InvalidCapability',
+  X86IOPageTableMap: 'DeleteFirst FailedLookup IllegalOperation InvalidCapability +TruncatedMessage',
   X86IOPageTableUnmap: 'IllegalOperation InvalidCapability',
   X86PageMap: 'AlignmentError DeleteFirst FailedLookup IllegalOperation InvalidArgument InvalidCapability +TruncatedMessage',
   X86PageUnmap: '-IllegalOperation -InvalidCapability',
-  X86PageMapIO: 'DeleteFirst FailedLookup IllegalOperation InvalidArgument InvalidCapability',
+  X86PageMapIO: 'DeleteFirst FailedLookup IllegalOperation InvalidArgument InvalidCapability +TruncatedMessage',
   X86PageGetAddress: '-IllegalOperation -InvalidCapability',
   X86ASIDControlMakePool: 'DeleteFirst FailedLookup -IllegalOperation InvalidCapability RangeError RevokeFirst +TruncatedMessage',
   X86ASIDPoolAssign: 'DeleteFirst -IllegalOperation InvalidCapability +FailedLookup +TruncatedMessage',

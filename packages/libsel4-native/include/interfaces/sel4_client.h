@@ -1289,6 +1289,7 @@ seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service)
 
 /* seL4_X86_IOPageTable: Map (invocation X86IOPageTableMap)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_IOPageTable_Map(seL4_X86_IOPageTable _service, seL4_X86_IOSpace iospace, seL4_Word ioaddr)
@@ -1399,6 +1400,7 @@ seL4_X86_Page_Unmap(seL4_X86_Page _service)
 
 /* seL4_X86_Page: MapIO (invocation X86PageMapIO)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 LIBSEL4_INLINE seL4_Error
 seL4_X86_Page_MapIO(seL4_X86_Page _service, seL4_X86_IOSpace iospace, seL4_CapRights_t rights, seL4_Word ioaddr)

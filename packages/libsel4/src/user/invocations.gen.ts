@@ -427,6 +427,7 @@ export function seL4_X86_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
  * seL4_X86_IOPageTable_Map (invocation label X86IOPageTableMap; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_X86_IOPageTable_Map(_service: seL4_CPtr, iospace: seL4_CPtr, ioaddr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_IOPageTable', 'Map', _service, [iospace, ioaddr]);
@@ -465,6 +466,7 @@ export function seL4_X86_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
  * seL4_X86_Page_MapIO (invocation label X86PageMapIO; on x86_64, ia32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
  */
 export function seL4_X86_Page_MapIO(_service: seL4_CPtr, iospace: seL4_CPtr, rights: number, ioaddr: seL4_Word): Syscall<number> {
   return invokeMethod('seL4_X86_Page', 'MapIO', _service, [iospace, rights, ioaddr]);
