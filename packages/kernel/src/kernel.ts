@@ -105,6 +105,7 @@ export class Kernel {
   domainTime = 0;
   domScheduleIdx = 0;
   domScheduleStart = 0;
+  /** ksDomSchedule: config.numDomainSchedules entries; length 0 (with domain 0) is an end marker. */
   readonly domainSchedule: { domain: number; length: number }[];
 
   // --- the current invocation (current_fault, current_lookup_fault, current_extra_caps)
@@ -158,7 +159,10 @@ export class Kernel {
     this.queueTail = new Array<Tcb | null>(nq).fill(null);
     this.l1Bitmap = new Uint32Array(config.numDomains);
     this.l2Bitmap = new Uint32Array(config.numDomains * L2_WORDS);
-    this.domainSchedule = config.domainSchedule.map((e) => ({ ...e }));
+    this.domainSchedule = Array.from({ length: config.numDomainSchedules }, (_, i) => {
+      const e = config.domainSchedule[i];
+      return { domain: e?.domain ?? 0, length: e?.length ?? 0 };
+    });
     this.space = new ObjectSpace(board.arch, board.memory, undefined, {
       retypeFanOutLimit: config.retypeFanOutLimit,
       timeSlice: config.timeSlice,

@@ -155,9 +155,8 @@ export function chooseThread(k: Kernel): void {
 /** seL4's nextDomain. */
 function nextDomain(k: Kernel): void {
   k.domScheduleIdx++;
-  // an entry of duration 0 (or past the configured ones) is an end marker: wrap to the start
-  const next = k.domainSchedule[k.domScheduleIdx];
-  if (next === undefined || next.length === 0) k.domScheduleIdx = k.domScheduleStart;
+  // an entry of duration 0 is an end marker (the last entry always is): wrap to the start
+  if (k.domainSchedule[k.domScheduleIdx]!.length === 0) k.domScheduleIdx = k.domScheduleStart;
   k.workUnitsCompleted = 0;
   const e = k.domainSchedule[k.domScheduleIdx]!;
   k.curDomain = e.domain;

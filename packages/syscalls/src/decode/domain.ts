@@ -1,6 +1,7 @@
 /*
  * DomainSet invocations (seL4: src/object/domain.c). The domain schedule has
- * `domainScheduleLength` entries; an entry of duration 0 is an end marker.
+ * CONFIG_NUM_DOMAIN_SCHEDULES entries (`k.config.numDomainSchedules`: 100 with more than one
+ * domain, 2 with one); an entry of duration 0 is an end marker, and the last entry always is.
  */
 
 import { rescheduleRequired, setDomain } from '@tsel4/kernel';
@@ -8,13 +9,11 @@ import { CapType, type OpResult, SyscallError, type Tcb } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
 import { performing } from './cnode.js';
 
-/** seL4's CONFIG_NUM_DOMAIN_SCHEDULES default. */
-export const DOMAIN_SCHEDULE_LENGTH = 256;
-
 export function decodeDomainInvocation(inv: Invocation): OpResult {
   const L = inv.L;
   const k = inv.k;
   const numDomains = k.config.numDomains;
+  const domScheduleLength = k.config.numDomainSchedules;
   switch (inv.label) {
     case L['DomainSetSet']: {
       if (inv.length === 0) return SyscallError.truncatedMessage();
@@ -37,27 +36,29 @@ export function decodeDomainInvocation(inv: Invocation): OpResult {
       const duration = timeWords === 1 ? inv.arg(2) : inv.arg(2) + inv.arg(3) * 4294967296;
       // the high 32 bits of the 64-bit duration, exact (duration itself may round as a double)
       const durationHi = timeWords === 1 ? inv.hi(2) : inv.lo(3);
-      if (index >= DOMAIN_SCHEDULE_LENGTH - 1) return SyscallError.rangeError(0, DOMAIN_SCHEDULE_LENGTH - 2);
+      // the last entry stays an end marker
+      if (index >= domScheduleLength - 1) return SyscallError.rangeError(0, domScheduleLength - 2);
       if (domain >= numDomains) return SyscallError.rangeError(0, numDomains - 1);
-      if (durationHi >= 0x100_0000) return SyscallError.invalidArgument(2); // > DSCHED_MAX_DURATION (2^56 - 1)
+      // seL4 16.0.0: InvalidArgument 2 (not a RangeError) for a duration above DSCHED_MAX_DURATION
+      if (durationHi >= 0x100_0000) return SyscallError.invalidArgument(2);
       if (duration === 0 && domain !== 0) return SyscallError.invalidArgument(1);
       if (index === k.domScheduleStart && duration === 0) return SyscallError.invalidArgument(2);
       return performing(inv, () => {
-        while (k.domainSchedule.length <= index) k.domainSchedule.push({ domain: 0, length: 0 });
-        k.domainSchedule[index] = { domain, length: duration };
+        k.domainSchedule[index] = { domain, length: duration }; // seL4: invokeDomainScheduleConfigure
         return null;
       });
     }
     case L['DomainScheduleSetStart']: {
       if (inv.length < 1) return SyscallError.truncatedMessage();
       const index = inv.arg(0);
-      if (index >= DOMAIN_SCHEDULE_LENGTH) return SyscallError.rangeError(0, DOMAIN_SCHEDULE_LENGTH - 1);
-      const entry = k.domainSchedule[index];
-      if (entry === undefined || entry.length === 0) return SyscallError.invalidArgument(0);
+      if (index >= domScheduleLength) return SyscallError.rangeError(0, domScheduleLength - 1);
+      if (k.domainSchedule[index]!.length === 0) return SyscallError.invalidArgument(0); // an end marker
       return performing(inv, () => {
+        // seL4: invokeDomainScheduleSetStart ends the current entry; nextDomain steps onto the
+        // last entry (always an end marker) and so wraps to the new start
         k.domScheduleStart = index;
         k.domainTime = 0;
-        k.domScheduleIdx = k.domainSchedule.length - 1;
+        k.domScheduleIdx = domScheduleLength - 2;
         rescheduleRequired(k);
         return null;
       });
