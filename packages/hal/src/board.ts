@@ -116,6 +116,11 @@ export interface BoardOptions {
   readonly tickCycles?: number;
   /** Where RAM lives, when not in the JS heap (the native C bridge's backing). */
   readonly backing?: MemoryBacking;
+  /**
+   * pc99 only: a kernel built with CONFIG_IOMMU (seL4_X86_IOPageTableObject is an object type).
+   * Default off, as the reference seL4 16.0.0 pc99 build (no VT-d on QEMU's pc machine).
+   */
+  readonly iommu?: boolean;
 }
 
 /** A board's whole state, for snapshots. */
@@ -155,6 +160,8 @@ export class Board {
     readonly ramBytes: number,
     tickCycles: number,
     backing: MemoryBacking | null = null,
+    /** CONFIG_IOMMU (BoardOptions.iommu). */
+    readonly iommu = false,
   ) {
     this.arch = ARCHS[spec.arch];
     this.ram = ramRegions(spec, ramBytes);
@@ -236,5 +243,7 @@ export function createBoard(name: string = 'pc99', options: BoardOptions = {}): 
   if (!Number.isInteger(tickCycles) || tickCycles < 1) {
     throw new BoardConfigError(`timer period ${tickCycles} cycles is not accepted; give a positive integer`);
   }
-  return new Board(spec, ramBytes, tickCycles, options.backing ?? null);
+  const iommu = options.iommu ?? false;
+  if (iommu && spec.name !== 'pc99') throw new BoardConfigError(`an IOMMU is a pc99 option; ${spec.name} has none`);
+  return new Board(spec, ramBytes, tickCycles, options.backing ?? null, iommu);
 }

@@ -166,6 +166,7 @@ export class Kernel {
     this.space = new ObjectSpace(board.arch, board.memory, undefined, {
       retypeFanOutLimit: config.retypeFanOutLimit,
       timeSlice: config.timeSlice,
+      iommu: board.iommu,
     });
     this.space.hooks = hooks(this);
     this.irqState = new Uint8Array(board.irq.maxIrq + 1).fill(IRQState.Inactive);

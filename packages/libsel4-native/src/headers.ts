@@ -23,6 +23,7 @@ import {
   MSGINFO_LENGTH_BITS,
   nInvocationLabels,
   OBJECT_TYPES,
+  seL4_X86_IOPageTableObject_NoIOMMU,
   type Param,
   SYSCALLS,
   seL4_ErrorName,
@@ -94,13 +95,12 @@ function config(a: Arch): string {
     '#define CONFIG_PRINTING 1',
     '#define CONFIG_FASTPATH 1',
     '#define CONFIG_HAVE_FPU 1',
-    '#define CONFIG_IOMMU 1',
     '#define CONFIG_HUGE_PAGE 1',
     '#define CONFIG_MAX_NUM_NODES 1',
     '#define CONFIG_NUM_DOMAINS 1',
     `#define CONFIG_NUM_PRIORITIES ${seL4_MaxPrio + 1}`,
     `#define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS ${MAX_BOOTINFO_UNTYPED_CAPS}`,
-    '/* not configured: CONFIG_KERNEL_MCS, CONFIG_VTX, CONFIG_HARDWARE_DEBUG_API, CONFIG_ENABLE_BENCHMARKS */',
+    '/* not configured: CONFIG_IOMMU, CONFIG_KERNEL_MCS, CONFIG_VTX, CONFIG_HARDWARE_DEBUG_API, CONFIG_ENABLE_BENCHMARKS */',
     '',
   ].join('\n');
 }
@@ -183,7 +183,7 @@ function objectTypes(): string {
   const generic = types.filter((t) => t.value < ABI.seL4_NonArchObjectTypeCount);
   const arch = types.filter((t) => t.value >= ABI.seL4_NonArchObjectTypeCount);
   return [
-    NOTE('seL4_ObjectType: what Untyped_Retype makes (x86_64 with huge pages and the IOMMU, no VT-x).'),
+    NOTE('seL4_ObjectType: what Untyped_Retype makes (x86_64 with huge pages, no IOMMU, no VT-x).'),
     enumBlock('seL4_ObjectType', [
       ...generic.map((t) => [t.name, t.value] as const),
       ['seL4_NonArchObjectTypeCount', ABI.seL4_NonArchObjectTypeCount],
@@ -192,6 +192,7 @@ function objectTypes(): string {
     ]),
     'typedef seL4_Word api_object_t;',
     '#define seL4_ModeObjectTypeCount seL4_X64_HugePageObject',
+    `#define seL4_X86_IOPageTableObject 0x${seL4_X86_IOPageTableObject_NoIOMMU.toString(16)}`,
     '',
   ].join('\n');
 }

@@ -41,6 +41,8 @@ export interface ObjectConfig {
   readonly retypeFanOutLimit: number;
   /** CONFIG_TIME_SLICE: a new TCB's timeslice in ticks (default 5). */
   readonly timeSlice: number;
+  /** CONFIG_IOMMU (x86): seL4_X86_IOPageTableObject is an object type (default off). */
+  readonly iommu?: boolean;
 }
 
 export const DEFAULT_OBJECT_CONFIG: ObjectConfig = { retypeFanOutLimit: 256, timeSlice: 5 };

@@ -50,7 +50,7 @@ export interface RetypeArgs {
 /** seL4's getObjectSize: log2 bytes of one object of `type` with user size `userSize`. */
 export function getObjectSize(space: ObjectSpace, type: number, userSize: number): number {
   const o = space.arch.objects;
-  const info = objectType(space.arch.name, type);
+  const info = objectType(space.arch.name, type, space.config.iommu);
   switch (info?.kind) {
     case 'untyped':
       return userSize;
@@ -74,13 +74,13 @@ export function getObjectSize(space: ObjectSpace, type: number, userSize: number
 
 /** seL4's Arch_isFrameType. */
 export function isFrameType(space: ObjectSpace, type: number): boolean {
-  return objectType(space.arch.name, type)?.kind === 'frame';
+  return objectType(space.arch.name, type, space.config.iommu)?.kind === 'frame';
 }
 
 const ALL_EP_RIGHTS = EP_CAN_SEND | EP_CAN_RECEIVE | EP_CAN_GRANT | EP_CAN_GRANT_REPLY;
 
 function pagingKind(space: ObjectSpace, type: number): PagingKind {
-  const info = objectType(space.arch.name, type)!;
+  const info = objectType(space.arch.name, type, space.config.iommu)!;
   if (info.kind === 'iopagetable') return 'iopt';
   if (info.kind === 'vspace') return space.arch.name === 'x86_64' ? 'pml4' : space.arch.name === 'ia32' ? 'pd' : 'vspace';
   if (space.arch.name === 'x86_64') return info.level === 1 ? 'pdpt' : info.level === 2 ? 'pd' : 'pt';
@@ -89,7 +89,7 @@ function pagingKind(space: ObjectSpace, type: number): PagingKind {
 
 /** seL4's createObject: make one object at `addr` and return the cap to it. */
 export function createObject(space: ObjectSpace, type: number, addr: number, userSize: number, isDevice: boolean): Cap {
-  const info = objectType(space.arch.name, type);
+  const info = objectType(space.arch.name, type, space.config.iommu);
   const o = space.arch.objects;
   switch (info?.kind) {
     case 'untyped':
@@ -130,7 +130,7 @@ export function untypedRetype(space: ObjectSpace, slot: Cte, args: RetypeArgs): 
   const cap = slot.cap;
   const wordBits = space.wordBits;
   const { type, sizeBits: userSize, nodeDepth, nodeOffset, numObjects } = args;
-  if (type >= objectTypeCount(space.arch.name)) return SyscallError.invalidArgument(0);
+  if (type >= objectTypeCount(space.arch.name, space.config.iommu)) return SyscallError.invalidArgument(0);
 
   const maxBits = space.arch.objects.maxUntypedBits;
   // userSize may be a huge word: seL4 rejects it before the size can overflow.
