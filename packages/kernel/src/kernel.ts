@@ -118,6 +118,8 @@ export class Kernel {
   // --- interrupts (intStateIRQTable, intStateIRQNode)
   readonly irqState: Uint8Array;
   readonly irqNode: Cte[];
+  /** x86KSIRQState's type, as far as masking needs it: 1 where the line was issued as an MSI. */
+  readonly irqIsMsi: Uint8Array;
 
   /** x86KSAllocatedIOPorts: one bit per I/O port handed out by IOPortControl_Issue. */
   readonly allocatedIOPorts = new Uint32Array(65536 / 32);
@@ -170,6 +172,7 @@ export class Kernel {
     });
     this.space.hooks = hooks(this);
     this.irqState = new Uint8Array(board.irq.maxIrq + 1).fill(IRQState.Inactive);
+    this.irqIsMsi = new Uint8Array(board.irq.maxIrq + 1);
     this.irqNode = Array.from({ length: board.irq.maxIrq + 1 }, (_, i) => new Cte(null, i));
   }
 

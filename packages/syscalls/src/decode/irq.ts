@@ -4,7 +4,7 @@
  * configuration) the generic Get is an illegal operation and handlers come from GetIOAPIC/GetMSI.
  */
 
-import { ackIRQ, clearIRQHandler, invokeIRQControl, isIRQActive, setIRQHandler } from '@tsel4/kernel';
+import { ackIRQ, clearIRQHandler, invokeIRQControl, isIRQActive, setIRQHandler, setX86IRQType } from '@tsel4/kernel';
 import { type Cap, CapType, ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
 import { performing } from './cnode.js';
@@ -89,6 +89,7 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
       if (inv.arg(4) > PCI_FUNC_MAX) return SyscallError.rangeError(0, PCI_FUNC_MAX);
     }
     return performing(inv, () => {
+      setX86IRQType(k, irq, label === L['X86IRQIssueIRQHandlerMSI']); // seL4: Arch_invokeIRQControl
       invokeIRQControl(k, irq, dest, inv.slot);
       return null;
     });
