@@ -69,6 +69,15 @@ export function deletedIRQHandler(k: Kernel, irq: number): void {
   setIRQState(k, IRQState.Inactive, irq);
 }
 
+/**
+ * seL4's plat_sendSGI on GICv2: the distributor raises SGI `irq` on each CPU interface in the
+ * target list. tsel4's boards have one core (interface 0); a target with no core behind it
+ * receives nothing.
+ */
+export function plat_sendSGI(k: Kernel, irq: number, target: number): void {
+  if (target === 0) k.board.irq.raise(irq);
+}
+
 /** seL4's handleInterrupt. */
 export function handleInterrupt(k: Kernel, irq: number): void {
   k.counters.interrupts++;

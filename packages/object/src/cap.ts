@@ -23,6 +23,7 @@
  *   PageTable     PagingObject   mapped vaddr*  -             mapped ASID   isMapped     -
  *   ASIDPool      AsidPool       -              -             ASID base     -            -
  *   IOPort        -              -              -             first port    last port    -
+ *   SGISignal     -              -              -             SGI irq       target       -
  *   Null, IrqControl, Domain, ASIDControl, IOPortControl: no fields.
  *
  * (*) A mapped address is kept whole in `lo` as a number (user addresses are below 2^48, exact
@@ -52,6 +53,7 @@ export const CapType = {
   ASIDPool: 14,
   IOPortControl: 15,
   IOPort: 16,
+  SGISignal: 17,
 } as const;
 export type CapType = (typeof CapType)[keyof typeof CapType];
 
@@ -59,6 +61,7 @@ const CAP_TYPE_NAMES = [
   'null_cap', 'untyped_cap', 'endpoint_cap', 'notification_cap', 'reply_cap', 'cnode_cap',
   'thread_cap', 'irq_control_cap', 'irq_handler_cap', 'zombie_cap', 'domain_cap', 'frame_cap',
   'page_table_cap', 'asid_control_cap', 'asid_pool_cap', 'io_port_control_cap', 'io_port_cap',
+  'sgi_signal_cap',
 ] as const;
 
 /** seL4's name for a cap type ("endpoint_cap"). */
@@ -191,6 +194,14 @@ export class Cap {
     return this.b;
   }
 
+  // --- SGI signal (ARM, GIC)
+  get sgiIrq(): number {
+    return this.a;
+  }
+  get sgiTarget(): number {
+    return this.b;
+  }
+
   /** A copy of this cap with some generic fields replaced. */
   with(f: { lo?: number; hi?: number; rights?: number; a?: number; b?: number; c?: number }): Cap {
     return new Cap(
@@ -261,4 +272,9 @@ export function asidPoolCap(pool: KObject, asidBase: number): Cap {
 
 export function ioPortCap(first: number, last: number): Cap {
   return new Cap(CapType.IOPort, null, 0, 0, 0, first, last);
+}
+
+/** seL4's cap_sgi_signal_cap_new (ARM): raise SGI `irq` on core `target` when invoked. */
+export function sgiSignalCap(target: number, irq: number): Cap {
+  return new Cap(CapType.SGISignal, null, 0, 0, 0, irq, target);
 }

@@ -101,6 +101,8 @@ export function sameRegionAs(a: Cap, b: Cap): boolean {
       return b.type === CapType.IOPortControl || b.type === CapType.IOPort;
     case CapType.IOPort:
       return b.type === CapType.IOPort && b.firstPort === a.firstPort && b.lastPort === a.lastPort;
+    case CapType.SGISignal:
+      return b.type === CapType.SGISignal && b.sgiIrq === a.sgiIrq && b.sgiTarget === a.sgiTarget;
     default:
       return false;
   }
@@ -110,6 +112,7 @@ export function sameRegionAs(a: Cap, b: Cap): boolean {
 export function sameObjectAs(a: Cap, b: Cap): boolean {
   if (a.type === CapType.Untyped || a.type === CapType.IrqControl) return false;
   if (a.type === CapType.IOPortControl && b.type === CapType.IOPort) return false;
+  if (a.type === CapType.SGISignal) return false; // seL4: Arch_sameObjectAs
   if (a.type === CapType.Frame && b.type === CapType.Frame) {
     return a.obj === b.obj || (capPtr(a) === capPtr(b) && capSizeBits(a) === capSizeBits(b));
   }

@@ -14,9 +14,9 @@ describe('pc99 COM1 through seL4_X86_IOPort', () => {
       const slot = L.seL4_GetBootInfo().empty.start;
       seen.push(yield* L.seL4_X86_IOPortControl_Issue(L.seL4_CapIOPortControl, 0x3f8, 0x3ff, L.seL4_CapInitThreadCNode, slot, 64));
       yield* L.seL4_X86_IOPort_Out8(slot, 0x3ff, 0xa5);
-      seen.push((yield* L.seL4_X86_IOPort_In8(slot, 0x3ff)).result);
+      seen.push(Number((yield* L.seL4_X86_IOPort_In8(slot, 0x3ff)).result));
       for (const ch of 'COM1\n') {
-        const lsr = (yield* L.seL4_X86_IOPort_In8(slot, 0x3fd)).result;
+        const lsr = Number((yield* L.seL4_X86_IOPort_In8(slot, 0x3fd)).result);
         seen.push(lsr);
         yield* L.seL4_X86_IOPort_Out8(slot, 0x3f8, ch.charCodeAt(0));
       }

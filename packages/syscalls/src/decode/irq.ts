@@ -2,10 +2,12 @@
  * IRQControl and IRQHandler invocations (seL4: src/object/interrupt.c and the arch interrupt.c
  * files). On ARM and RISC-V a handler comes from IRQControl_Get or _GetTrigger; on pc99 (IOAPIC
  * configuration) the generic Get is an illegal operation and handlers come from GetIOAPIC/GetMSI.
+ * On ARM (GICv2, one core) IRQControl_IssueSGISignal makes an SGI signal cap, and any invocation
+ * of that cap (seL4_Signal) raises its SGI on its target core (seL4: decodeSGISignalInvocation).
  */
 
-import { ackIRQ, clearIRQHandler, invokeIRQControl, isIRQActive, setIRQHandler, setX86IRQType } from '@tsel4/kernel';
-import { type Cap, CapType, ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
+import { ackIRQ, clearIRQHandler, invokeIRQControl, isIRQActive, plat_sendSGI, setIRQHandler, setX86IRQType } from '@tsel4/kernel';
+import { type Cap, CapType, cteInsert, ensureEmptySlot, lookupTargetSlot, type OpResult, sgiSignalCap, SyscallError } from '@tsel4/object';
 import type { Invocation } from '../invocation.js';
 import { performing } from './cnode.js';
 
@@ -16,6 +18,9 @@ const X86_IOAPIC_PINS = 24;
 const PCI_BUS_MAX = 255;
 const PCI_DEV_MAX = 31;
 const PCI_FUNC_MAX = 7;
+/** seL4 gic_common.h: NUM_SGIS; gic_v2.h: GIC_SGI_NUM_TARGETS. */
+const NUM_SGIS = 16;
+const GIC_SGI_NUM_TARGETS = 8;
 
 /** Arch_checkIRQ for the generic and trigger variants. */
 function checkIRQ(inv: Invocation, irq: number): SyscallError | null {
@@ -67,6 +72,23 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
     if (isIRQActive(k, irq)) return SyscallError.revokeFirst();
     return issue(inv, irq, ex0.cap, 2, 3);
   }
+  if (label === L['ARMIRQIssueSGISignal']) {
+    // seL4: Arch_decodeIRQControlInvocation's ARMIRQIssueSGISignal branch (non-SMP)
+    const ex0 = inv.extra(0);
+    if (inv.length < 4 || ex0 === null) return SyscallError.truncatedMessage();
+    const irq = inv.arg(0);
+    const target = inv.arg(1);
+    if (irq >= NUM_SGIS) return SyscallError.rangeError(0, NUM_SGIS - 1);
+    if (target > GIC_SGI_NUM_TARGETS - 1) return SyscallError.invalidArgument(1); // plat_SGITargetValid
+    const dest = lookupTargetSlot(ex0.cap, inv.lo(2), inv.hi(2), inv.arg(3), k.wordBits, k.space.lookup);
+    if (dest instanceof SyscallError) return dest;
+    const full = ensureEmptySlot(dest);
+    if (full !== null) return full;
+    return performing(inv, () => {
+      cteInsert(sgiSignalCap(target, irq), inv.slot, dest); // seL4: Arch_invokeIssueSGISignal
+      return null;
+    });
+  }
   if (label === L['X86IRQIssueIRQHandlerIOAPIC'] || label === L['X86IRQIssueIRQHandlerMSI']) {
     const ex0 = inv.extra(0);
     if (inv.length < 7 || ex0 === null) return SyscallError.truncatedMessage();
@@ -95,6 +117,15 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
     });
   }
   return SyscallError.illegalOperation();
+}
+
+/** seL4's decodeSGISignalInvocation: whatever the label and length, raise the cap's SGI. */
+export function decodeSGISignalInvocation(inv: Invocation): OpResult {
+  const cap = inv.cap;
+  return performing(inv, () => {
+    plat_sendSGI(inv.k, cap.sgiIrq, cap.sgiTarget); // seL4: invokeSGISignalGenerate
+    return null;
+  });
 }
 
 export function decodeIRQHandlerInvocation(inv: Invocation): OpResult {
