@@ -44,8 +44,10 @@ export interface KernelConfig {
   readonly retypeFanOutLimit: number;
   /** CONFIG_MAX_NUM_WORK_UNITS_PER_PREEMPTION (100). */
   readonly workUnitsPerPreemption: number;
-  /** Simulated cycles one unit of preemptible work (deleting one cap) costs. */
+  /** Simulated cycles one unit of preemptible work (deleting one cap, clearing one reset chunk) costs. */
   readonly workUnitCycles: number;
+  /** CONFIG_RESET_CHUNK_BITS (8): an untyped reset clears 2^this bytes per preemption point. */
+  readonly resetChunkBits: number;
 }
 
 export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
@@ -58,6 +60,7 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
   retypeFanOutLimit: 256,
   workUnitsPerPreemption: 100,
   workUnitCycles: 300,
+  resetChunkBits: 8,
 };
 
 /** The configuration with `overrides` applied; throws a RangeError naming a bad value. */

@@ -169,6 +169,7 @@ export class Kernel {
       retypeFanOutLimit: config.retypeFanOutLimit,
       timeSlice: config.timeSlice,
       iommu: board.iommu,
+      resetChunkBits: config.resetChunkBits,
     });
     this.space.hooks = hooks(this);
     this.irqState = new Uint8Array(board.irq.maxIrq + 1).fill(IRQState.Inactive);

@@ -28,7 +28,7 @@ import {
 } from './cap.js';
 import { CNodeObj, lookupTargetSlot } from './cnode.js';
 import type { Cte } from './cte.js';
-import { LookupFault, type OpResult, SyscallError } from './errors.js';
+import { LookupFault, type OpResult, PREEMPTED, SyscallError } from './errors.js';
 import { Endpoint, Frame, Notification, type PagingKind, PagingObject } from './kobject.js';
 import { ensureEmptySlot, ensureNoChildren, insertNewCap } from './mdb.js';
 import type { ObjectSpace } from './space.js';
@@ -183,16 +183,43 @@ export function untypedRetype(space: ObjectSpace, slot: Cte, args: RetypeArgs): 
 }
 
 /**
- * seL4's resetUntypedCap: clear what was allocated and set the watermark back to the start. seL4
- * clears in 256-byte chunks with a preemption point after each; clearing here drops whole pages
- * of board memory at once, so it is done in one step.
+ * seL4's resetUntypedCap: clear what was allocated and set the watermark back to the start, from
+ * the top down in chunks of 2^CONFIG_RESET_CHUNK_BITS bytes with a preemption point after each
+ * (the watermark follows, so a restarted Retype continues where this stopped). A device untyped,
+ * or one smaller than a chunk, is reset in one step. An untyped of whole pages is cleared a page
+ * at a time, when the walk reaches the page's first chunk (so board memory drops the page): the
+ * bytes between the watermark and the page's end are never seen, since every object made there
+ * is cleared when it is made, until then.
  */
-function resetUntypedCap(space: ObjectSpace, slot: Cte): void {
+function resetUntypedCap(space: ObjectSpace, slot: Cte): OpResult {
   const cap = slot.cap;
-  if (cap.freeOffset === 0) return;
-  if (!cap.isDevice) space.memory.zero(cap.untypedBase, Math.min(cap.freeOffset, 2 ** cap.blockSize));
-  slot.cap = untypedCap(cap.untypedBase, cap.blockSize, 0, cap.isDevice);
+  let offset = cap.freeOffset;
+  if (offset === 0) return null;
+  const chunk = space.config.resetChunkBits ?? DEFAULT_RESET_CHUNK_BITS;
+  const size = 2 ** cap.blockSize;
+  if (cap.isDevice || cap.blockSize < chunk) {
+    if (!cap.isDevice) space.memory.zero(cap.untypedBase, size);
+    slot.cap = untypedCap(cap.untypedBase, cap.blockSize, 0, cap.isDevice);
+    return null;
+  }
+  const step = 2 ** chunk;
+  const wholePages = cap.blockSize >= 12;
+  for (offset = Math.floor((Math.min(offset, size) - 1) / step) * step; offset >= 0; offset -= step) {
+    if (!wholePages) space.memory.zero(cap.untypedBase + offset, step);
+    else if (offset % PAGE_BYTES === 0) space.memory.zero(cap.untypedBase + offset, PAGE_BYTES);
+    // seL4 moves the watermark down after each chunk; it is seen only once this stops
+    if (space.hooks.preemptionPoint()) {
+      slot.cap = untypedCap(cap.untypedBase, cap.blockSize, offset, false);
+      return PREEMPTED;
+    }
+  }
+  slot.cap = untypedCap(cap.untypedBase, cap.blockSize, 0, false);
+  return null;
 }
+
+/** seL4's CONFIG_RESET_CHUNK_BITS default (config.cmake). */
+export const DEFAULT_RESET_CHUNK_BITS = 8;
+const PAGE_BYTES = 4096;
 
 /** seL4's invokeUntyped_Retype: cannot fail once decoded (it may be preempted while resetting). */
 function invokeUntypedRetype(
@@ -207,7 +234,7 @@ function invokeUntypedRetype(
   count: number,
   isDevice: boolean,
 ): OpResult {
-  if (reset) resetUntypedCap(space, slot);
+  if (reset && resetUntypedCap(space, slot) === PREEMPTED) return PREEMPTED;
   const objectSize = getObjectSize(space, type, userSize);
   const cap = slot.cap;
   const end = base + count * 2 ** objectSize;
