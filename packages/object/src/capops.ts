@@ -80,7 +80,8 @@ export function sameRegionAs(a: Cap, b: Cap): boolean {
     case CapType.Domain:
       return b.type === CapType.Domain;
     case CapType.IrqControl:
-      return b.type === CapType.IrqControl || b.type === CapType.IrqHandler;
+      // seL4: ... || Arch_isIRQControlDescendant(cap_b), an SGI signal cap on ARM
+      return b.type === CapType.IrqControl || b.type === CapType.IrqHandler || b.type === CapType.SGISignal;
     case CapType.IrqHandler:
       return b.type === CapType.IrqHandler && b.irq === a.irq;
     case CapType.Frame: {

@@ -49,6 +49,14 @@ const cases: Case[] = [
     run: (k) => inv(CN, 'CNodeCopy', [k.c.alloc.allocSlot(), 64, sgi, 64, 0xf], [CN]),
     expect: 'NoError',
   },
+  {
+    name: 'the caps are IRQControl\'s children: revoking IRQControl deletes them',
+    run: function* () {
+      const e = yield* L.seL4_CNode_Revoke(CN, IRQC, 64);
+      return `${L.seL4_ErrorName(e).replace(/^seL4_/, '')} ${yield* L.seL4_DebugCapIdentify(sgi)} ${yield* L.seL4_DebugCapIdentify(sgi1)}`;
+    },
+    expect: 'NoError 0 0',
+  },
 ];
 
 describe('IRQControl_IssueSGISignal and SGI signal caps on qemu-arm-virt', () => {
