@@ -11,6 +11,7 @@
 import { type Arch, type ArchName, ARCHS } from './arch.js';
 import { Cpu, DebugConsole, InterruptController } from './cpu.js';
 import { IoPortBus } from './ioports.js';
+import { COM1_BASE, COM1_LAST, Uart16550, type Uart16550State } from './uart16550.js';
 import { type MemoryBacking, type MemoryRegion, type MemoryState, PAGE_SIZE, PhysicalMemory } from './memory.js';
 
 /** The names of the boards tsel4 has. */
@@ -116,6 +117,11 @@ export interface BoardOptions {
   readonly tickCycles?: number;
   /** Where RAM lives, when not in the JS heap (the native C bridge's backing). */
   readonly backing?: MemoryBacking;
+  /**
+   * pc99 only: a kernel built with CONFIG_IOMMU (seL4_X86_IOPageTableObject is an object type).
+   * Default off, as the reference seL4 16.0.0 pc99 build (no VT-d on QEMU's pc machine).
+   */
+  readonly iommu?: boolean;
 }
 
 /** A board's whole state, for snapshots. */
@@ -127,6 +133,8 @@ export interface BoardState {
   readonly irq: { pending: number[]; masked: number[] };
   readonly console: { output: string; line: string };
   readonly memory: MemoryState;
+  /** pc99's COM1 registers. */
+  readonly com1?: Uart16550State;
 }
 
 /** A configuration the caller got wrong (unknown board, bad RAM size): one clear sentence. */
@@ -146,6 +154,8 @@ export class Board {
   readonly console = new DebugConsole();
   /** The I/O port space on x86 boards (null elsewhere). */
   readonly ioPorts: IoPortBus | null;
+  /** pc99's COM1 (ports 0x3f8-0x3ff), a 16550 UART writing to the console; null elsewhere. */
+  readonly com1: Uart16550 | null;
   /** RAM regions (one, or two when the PC's hole splits it). */
   readonly ram: readonly MemoryRegion[];
   readonly devices: readonly MemoryRegion[];
@@ -155,6 +165,8 @@ export class Board {
     readonly ramBytes: number,
     tickCycles: number,
     backing: MemoryBacking | null = null,
+    /** CONFIG_IOMMU (BoardOptions.iommu). */
+    readonly iommu = false,
   ) {
     this.arch = ARCHS[spec.arch];
     this.ram = ramRegions(spec, ramBytes);
@@ -163,6 +175,8 @@ export class Board {
     this.irq = new InterruptController(spec.maxIrq, spec.timerIrq);
     this.cpu = new Cpu(this.arch, this.irq, tickCycles);
     this.ioPorts = this.arch.name === 'x86_64' || this.arch.name === 'ia32' ? new IoPortBus() : null;
+    this.com1 = spec.name === 'pc99' ? new Uart16550(COM1_BASE, (b) => this.console.putChar(b)) : null;
+    if (this.com1 !== null) this.ioPorts?.attach(COM1_BASE, COM1_LAST, this.com1);
   }
 
   get name(): BoardName {
@@ -178,6 +192,7 @@ export class Board {
       irq: this.irq.getState(),
       console: this.console.getState(),
       memory: this.memory.getState(),
+      ...(this.com1 === null ? {} : { com1: this.com1.getState() }),
     };
   }
 
@@ -193,6 +208,7 @@ export class Board {
     this.irq.setState(s.irq);
     this.console.setState(s.console);
     this.memory.setState(s.memory);
+    if (s.com1 !== undefined) this.com1?.setState(s.com1);
   }
 }
 
@@ -236,5 +252,7 @@ export function createBoard(name: string = 'pc99', options: BoardOptions = {}): 
   if (!Number.isInteger(tickCycles) || tickCycles < 1) {
     throw new BoardConfigError(`timer period ${tickCycles} cycles is not accepted; give a positive integer`);
   }
-  return new Board(spec, ramBytes, tickCycles, options.backing ?? null);
+  const iommu = options.iommu ?? false;
+  if (iommu && spec.name !== 'pc99') throw new BoardConfigError(`an IOMMU is a pc99 option; ${spec.name} has none`);
+  return new Board(spec, ramBytes, tickCycles, options.backing ?? null, iommu);
 }

@@ -7,3 +7,4 @@ export * from './memory.js';
 export * from './cpu.js';
 export * from './board.js';
 export * from './ioports.js';
+export * from './uart16550.js';

@@ -1,8 +1,8 @@
 /*
  * The PC's I/O port space (x86 boards only): 65,536 byte-wide ports reached with in/out of 1, 2
  * or 4 bytes. Devices attach to ranges of ports; an access to a port no device claims reads as
- * all ones and drops writes, as an empty ISA bus (and QEMU's) does. tsel4's boards attach no
- * devices of their own; programs and tests attach what they want to talk to.
+ * all ones and drops writes, as an empty ISA bus (and QEMU's) does. The pc99 board attaches COM1
+ * (uart16550.ts); programs and tests attach what else they want to talk to.
  */
 export type IoPortSize = 1 | 2 | 4;
 

@@ -2,7 +2,8 @@
  * Interrupts (seL4: src/object/interrupt.c). Each line is Inactive, a user's (Signal: the
  * handler's notification is signalled), the kernel's timer, or reserved. A signalled line is
  * masked until the handler acknowledges it; every interrupt taken is acknowledged to the
- * controller (its pending bit cleared).
+ * controller (its pending bit cleared). On x86 a line issued as an MSI cannot be masked
+ * (pc99's maskInterrupt ignores MSI lines), so a second MSI before the Ack is delivered too.
  */
 
 import { CapType, cteDeleteOne, cteInsert, type Cap, type Cte, irqHandlerCap, type Notification } from '@tsel4/object';
@@ -11,10 +12,23 @@ import type { Kernel } from './kernel.js';
 import { timerTick } from './scheduler.js';
 import { sendSignal } from './signal.js';
 
+/** seL4's maskInterrupt: on x86, a line of MSI type stays as it is ("MSI interrupts can not be disabled"). */
+export function maskInterrupt(k: Kernel, disable: boolean, irq: number): void {
+  if (k.irqIsMsi[irq] === 1) return;
+  k.board.irq.setMasked(irq, disable);
+}
+
+/** pc99's updateIRQState for the line's type: GetMSI makes it an MSI line, GetIOAPIC an IOAPIC one. */
+export function setX86IRQType(k: Kernel, irq: number, msi: boolean): void {
+  k.irqIsMsi[irq] = msi ? 1 : 0;
+  // an MSI is a message, not a line a controller can hold back: nothing masks it from here on
+  if (msi) k.board.irq.setMasked(irq, false);
+}
+
 /** seL4's setIRQState: an Inactive line is masked, any other is unmasked. */
 export function setIRQState(k: Kernel, state: IRQState, irq: number): void {
   k.irqState[irq] = state;
-  k.board.irq.setMasked(irq, state === IRQState.Inactive);
+  maskInterrupt(k, state === IRQState.Inactive, irq);
 }
 
 /** seL4's isIRQActive. */
@@ -30,7 +44,7 @@ export function invokeIRQControl(k: Kernel, irq: number, handlerSlot: Cte, contr
 
 /** seL4's invokeIRQHandler_AckIRQ: unmask the line. */
 export function invokeIRQHandler_AckIRQ(k: Kernel, irq: number): void {
-  k.board.irq.setMasked(irq, false);
+  maskInterrupt(k, false, irq);
 }
 
 /** seL4's invokeIRQHandler_SetIRQHandler: the line will signal the notification cap in `slot`. */
@@ -55,6 +69,15 @@ export function deletedIRQHandler(k: Kernel, irq: number): void {
   setIRQState(k, IRQState.Inactive, irq);
 }
 
+/**
+ * seL4's plat_sendSGI on GICv2: the distributor raises SGI `irq` on each CPU interface in the
+ * target list. tsel4's boards have one core (interface 0); a target with no core behind it
+ * receives nothing.
+ */
+export function plat_sendSGI(k: Kernel, irq: number, target: number): void {
+  if (target === 0) k.board.irq.raise(irq);
+}
+
 /** seL4's handleInterrupt. */
 export function handleInterrupt(k: Kernel, irq: number): void {
   k.counters.interrupts++;
@@ -67,7 +90,7 @@ export function handleInterrupt(k: Kernel, irq: number): void {
         k.debug(`Undelivered IRQ: ${irq}`);
       }
       // masked until the handler acknowledges it (seL4 does not mask on RISC-V)
-      if (k.arch.name !== 'riscv64') k.board.irq.setMasked(irq, true);
+      if (k.arch.name !== 'riscv64') maskInterrupt(k, true, irq);
       break;
     }
     case IRQState.Timer:
@@ -76,7 +99,7 @@ export function handleInterrupt(k: Kernel, irq: number): void {
     case IRQState.Reserved:
       break;
     default:
-      k.board.irq.setMasked(irq, true);
+      maskInterrupt(k, true, irq);
       k.debug(`Received disabled IRQ: ${irq}`);
       break;
   }

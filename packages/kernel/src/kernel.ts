@@ -105,6 +105,7 @@ export class Kernel {
   domainTime = 0;
   domScheduleIdx = 0;
   domScheduleStart = 0;
+  /** ksDomSchedule: config.numDomainSchedules entries; length 0 (with domain 0) is an end marker. */
   readonly domainSchedule: { domain: number; length: number }[];
 
   // --- the current invocation (current_fault, current_lookup_fault, current_extra_caps)
@@ -117,6 +118,8 @@ export class Kernel {
   // --- interrupts (intStateIRQTable, intStateIRQNode)
   readonly irqState: Uint8Array;
   readonly irqNode: Cte[];
+  /** x86KSIRQState's type, as far as masking needs it: 1 where the line was issued as an MSI. */
+  readonly irqIsMsi: Uint8Array;
 
   /** x86KSAllocatedIOPorts: one bit per I/O port handed out by IOPortControl_Issue. */
   readonly allocatedIOPorts = new Uint32Array(65536 / 32);
@@ -158,13 +161,19 @@ export class Kernel {
     this.queueTail = new Array<Tcb | null>(nq).fill(null);
     this.l1Bitmap = new Uint32Array(config.numDomains);
     this.l2Bitmap = new Uint32Array(config.numDomains * L2_WORDS);
-    this.domainSchedule = config.domainSchedule.map((e) => ({ ...e }));
+    this.domainSchedule = Array.from({ length: config.numDomainSchedules }, (_, i) => {
+      const e = config.domainSchedule[i];
+      return { domain: e?.domain ?? 0, length: e?.length ?? 0 };
+    });
     this.space = new ObjectSpace(board.arch, board.memory, undefined, {
       retypeFanOutLimit: config.retypeFanOutLimit,
       timeSlice: config.timeSlice,
+      iommu: board.iommu,
+      resetChunkBits: config.resetChunkBits,
     });
     this.space.hooks = hooks(this);
     this.irqState = new Uint8Array(board.irq.maxIrq + 1).fill(IRQState.Inactive);
+    this.irqIsMsi = new Uint8Array(board.irq.maxIrq + 1);
     this.irqNode = Array.from({ length: board.irq.maxIrq + 1 }, (_, i) => new Cte(null, i));
   }
 

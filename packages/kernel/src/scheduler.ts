@@ -155,9 +155,8 @@ export function chooseThread(k: Kernel): void {
 /** seL4's nextDomain. */
 function nextDomain(k: Kernel): void {
   k.domScheduleIdx++;
-  // an entry of duration 0 (or past the configured ones) is an end marker: wrap to the start
-  const next = k.domainSchedule[k.domScheduleIdx];
-  if (next === undefined || next.length === 0) k.domScheduleIdx = k.domScheduleStart;
+  // an entry of duration 0 is an end marker (the last entry always is): wrap to the start
+  if (k.domainSchedule[k.domScheduleIdx]!.length === 0) k.domScheduleIdx = k.domScheduleStart;
   k.workUnitsCompleted = 0;
   const e = k.domainSchedule[k.domScheduleIdx]!;
   k.curDomain = e.domain;
@@ -269,7 +268,6 @@ export function setDomain(k: Kernel, t: Tcb, dom: number): void {
 
 /** seL4's DomainSet_ScheduleConfigure once decoded: entry `index` of the domain schedule. */
 export function invokeDomainScheduleConfigure(k: Kernel, index: number, domain: number, duration: number): void {
-  while (k.domainSchedule.length <= index) k.domainSchedule.push({ domain: 0, length: 0 });
   k.domainSchedule[index] = { domain, length: duration };
 }
 
@@ -277,6 +275,8 @@ export function invokeDomainScheduleConfigure(k: Kernel, index: number, domain: 
 export function invokeDomainScheduleSetStart(k: Kernel, index: number): void {
   k.domScheduleStart = index;
   k.domainTime = 0;
-  k.domScheduleIdx = k.domainSchedule.length - 1;
+  // the current entry ends now; nextDomain steps onto the last entry (always an end marker) and
+  // so wraps to the new start
+  k.domScheduleIdx = k.config.numDomainSchedules - 2;
   rescheduleRequired(k);
 }

@@ -16,6 +16,7 @@ import {
   archConstants,
   faultLayout,
   type LabelName,
+  vspaceGeometry,
   type Method,
   methodErrors,
   messageLayout,
@@ -25,6 +26,7 @@ import {
   MSGINFO_LENGTH_BITS,
   nInvocationLabels,
   OBJECT_TYPES,
+  seL4_X86_IOPageTableObject_NoIOMMU,
   type Param,
   SYSCALLS,
   seL4_ErrorName,
@@ -96,13 +98,12 @@ function config(a: Arch): string {
     '#define CONFIG_PRINTING 1',
     '#define CONFIG_FASTPATH 1',
     '#define CONFIG_HAVE_FPU 1',
-    '#define CONFIG_IOMMU 1',
     '#define CONFIG_HUGE_PAGE 1',
     '#define CONFIG_MAX_NUM_NODES 1',
     '#define CONFIG_NUM_DOMAINS 1',
     `#define CONFIG_NUM_PRIORITIES ${seL4_MaxPrio + 1}`,
     `#define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS ${MAX_BOOTINFO_UNTYPED_CAPS}`,
-    '/* not configured: CONFIG_KERNEL_MCS, CONFIG_VTX, CONFIG_HARDWARE_DEBUG_API, CONFIG_ENABLE_BENCHMARKS */',
+    '/* not configured: CONFIG_IOMMU, CONFIG_KERNEL_MCS, CONFIG_VTX, CONFIG_HARDWARE_DEBUG_API, CONFIG_ENABLE_BENCHMARKS */',
     '',
   ].join('\n');
 }
@@ -185,7 +186,7 @@ function objectTypes(): string {
   const generic = types.filter((t) => t.value < ABI.seL4_NonArchObjectTypeCount);
   const arch = types.filter((t) => t.value >= ABI.seL4_NonArchObjectTypeCount);
   return [
-    NOTE('seL4_ObjectType: what Untyped_Retype makes (x86_64 with huge pages and the IOMMU, no VT-x).'),
+    NOTE('seL4_ObjectType: what Untyped_Retype makes (x86_64 with huge pages, no IOMMU, no VT-x).'),
     enumBlock('seL4_ObjectType', [
       ...generic.map((t) => [t.name, t.value] as const),
       ['seL4_NonArchObjectTypeCount', ABI.seL4_NonArchObjectTypeCount],
@@ -194,6 +195,7 @@ function objectTypes(): string {
     ]),
     'typedef seL4_Word api_object_t;',
     '#define seL4_ModeObjectTypeCount seL4_X64_HugePageObject',
+    `#define seL4_X86_IOPageTableObject 0x${seL4_X86_IOPageTableObject_NoIOMMU.toString(16)}`,
     '',
   ].join('\n');
 }
@@ -408,6 +410,240 @@ function faults(a: Arch): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What else libsel4 16.0.0 declares for x86_64 (pc99, no IOMMU, no VT-x): the paging geometry,
+// mapping-failure lookups, the fault bitfield accessors beside the getters, the `_ptr_new` forms,
+// the VT-x and EPT names (declared without VT-x too), libsel4's attribute macros and types.
+// test/libsel4-names.ts lists every name and a test checks each is declared.
+
+function faultAccessors(a: Arch): string {
+  const fl = faultLayout(a);
+  const reg = (r: number) => a.registers[r]!;
+  const blocks: [string, readonly string[]][] = [
+    ['NullFault', []],
+    ['CapFault', ['IP', 'Addr', 'InRecvPhase', 'LookupFailureType', 'MR4', 'MR5', 'MR6']],
+    ['UnknownSyscall', [...fl.unknownSyscall.registers.map(reg), 'Syscall']],
+    ['UserException', [...fl.userException.registers.map((r) => (r === a.sp ? 'Stack' : reg(r))), 'Number', 'Code']],
+    ['VMFault', ['IP', 'Addr', 'PrefetchFault', 'FSR']],
+  ];
+  const out = [
+    'typedef seL4_FaultType seL4_Fault_tag_t;',
+    '',
+    'LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_Fault_ptr_get_seL4_FaultType(seL4_Fault_t *f)',
+    '{',
+    '    return f->type;',
+    '}',
+    '',
+    'LIBSEL4_INLINE_FUNC int seL4_Fault_seL4_FaultType_equals(seL4_Fault_t f, seL4_Uint64 tag)',
+    '{',
+    '    return f.type == tag;',
+    '}',
+    '',
+  ];
+  for (const [block, fields] of blocks) {
+    const U = `seL4_Fault_${block}`;
+    const params = fields.map((f) => `seL4_Uint64 ${f}`);
+    out.push(
+      `LIBSEL4_INLINE_FUNC void ${U}_ptr_new(${['seL4_Fault_t *f', ...params].join(', ')})`,
+      '{',
+      `    f->type = ${U};`,
+      '    for (seL4_Word i = 0; i < sizeof(f->words) / sizeof(f->words[0]); i++) {',
+      '        f->words[i] = 0;',
+      '    }',
+      ...fields.map((n, i) => `    f->words[${i}] = ${n};`),
+      '}',
+      '',
+      `LIBSEL4_INLINE_FUNC seL4_Fault_t ${U}_new(${params.length > 0 ? params.join(', ') : 'void'})`,
+      '{',
+      '    seL4_Fault_t f;',
+      `    ${U}_ptr_new(${['&f', ...fields].join(', ')});`,
+      '    return f;',
+      '}',
+      '',
+    );
+    fields.forEach((n, i) => {
+      out.push(
+        `LIBSEL4_INLINE_FUNC seL4_Fault_t ${U}_set_${n}(seL4_Fault_t f, seL4_Uint64 v)`,
+        '{',
+        `    f.words[${i}] = v;`,
+        '    return f;',
+        '}',
+        '',
+        `LIBSEL4_INLINE_FUNC seL4_Uint64 ${U}_ptr_get_${n}(seL4_Fault_t *f)`,
+        '{',
+        `    return f->words[${i}];`,
+        '}',
+        '',
+        `LIBSEL4_INLINE_FUNC void ${U}_ptr_set_${n}(seL4_Fault_t *f, seL4_Uint64 v)`,
+        '{',
+        `    f->words[${i}] = v;`,
+        '}',
+        '',
+      );
+    });
+  }
+  // seL4_getArchFault: the faults whose layout is x86_64's own
+  out.push('/* The x86_64 faults of a fault message (libsel4: sel4_arch/faults.h). */');
+  out.push('LIBSEL4_INLINE_FUNC seL4_Fault_t seL4_getArchFault(seL4_MessageInfo_t tag)', '{');
+  out.push('    switch (seL4_MessageInfo_get_label(tag)) {');
+  for (const [block, fields] of blocks.filter(([b]) => b === 'UnknownSyscall' || b === 'UserException' || b === 'VMFault')) {
+    out.push(`    case seL4_Fault_${block}:`);
+    out.push(`        return seL4_Fault_${block}_new(${fields.map((_, i) => `seL4_GetMR(${i})`).join(', ')});`);
+  }
+  out.push('    default:', '        return seL4_Fault_NullFault_new();', '    }', '}', '');
+  return out.join('\n');
+}
+
+function libsel4Extras(a: Arch): string {
+  const g = vspaceGeometry('x86_64')!;
+  const o = a.objects;
+  const entryBits = a.wordSizeBits;
+  const indexBits = o.pageTableBits - entryBits;
+  const lookup = (level: string) => g.levels.find((l) => l.name === level)!.shift;
+  const ptrNews: [string, string[]][] = [
+    ['seL4_MessageInfo', ['label', 'capsUnwrapped', 'extraCaps', 'length']],
+    ['seL4_CapRights', ['capAllowGrantReply', 'capAllowGrant', 'capAllowRead', 'capAllowWrite']],
+    ['seL4_CNode_CapData', ['guard', 'guardSize']],
+  ];
+  const defs: [string, string | number][] = [
+    ['seL4_NumASIDPoolsBits', g.seL4_NumASIDPoolsBits],
+    ['seL4_ASIDPoolIndexBits', g.seL4_ASIDPoolIndexBits],
+    ['seL4_PML4EntryBits', entryBits],
+    ['seL4_PML4IndexBits', indexBits],
+    ['seL4_PDPTEntryBits', entryBits],
+    ['seL4_PDPTIndexBits', indexBits],
+    ['seL4_PageDirEntryBits', entryBits],
+    ['seL4_PageDirIndexBits', indexBits],
+    ['seL4_PageTableEntryBits', entryBits],
+    ['seL4_PageTableIndexBits', indexBits],
+    ['seL4_IOPageTableEntryBits', entryBits],
+    ['seL4_IOPageTableIndexBits', indexBits],
+    ['seL4_VCPUBits', 14],
+    ['seL4_X86_VCPUBits', 'seL4_VCPUBits'],
+    ['seL4_X86_EPTPML4EntryBits', entryBits],
+    ['seL4_X86_EPTPML4IndexBits', indexBits],
+    ['seL4_X86_EPTPML4Bits', '(seL4_X86_EPTPML4EntryBits + seL4_X86_EPTPML4IndexBits)'],
+    ['seL4_X86_EPTPDPTEntryBits', entryBits],
+    ['seL4_X86_EPTPDPTIndexBits', indexBits],
+    ['seL4_X86_EPTPDPTBits', '(seL4_X86_EPTPDPTEntryBits + seL4_X86_EPTPDPTIndexBits)'],
+    ['seL4_X86_EPTPDEntryBits', entryBits],
+    ['seL4_X86_EPTPDIndexBits', indexBits],
+    ['seL4_X86_EPTPDBits', '(seL4_X86_EPTPDEntryBits + seL4_X86_EPTPDIndexBits)'],
+    ['seL4_X86_EPTPTEntryBits', entryBits],
+    ['seL4_X86_EPTPTIndexBits', indexBits],
+    ['seL4_X86_EPTPTBits', '(seL4_X86_EPTPTEntryBits + seL4_X86_EPTPTIndexBits)'],
+    // without VT-x the VCPU and EPT object types are out-of-range names (sel4/arch/objecttype.h)
+    ['seL4_X86_VCPUObject', '0xfffffe'],
+    ['seL4_X86_EPTPML4Object', '0xfffffd'],
+    ['seL4_X86_EPTPDPTObject', '0xfffffc'],
+    ['seL4_X86_EPTPDObject', '0xfffffb'],
+    ['seL4_X86_EPTPTObject', '0xfffffa'],
+    ['seL4_IA32_PDPTObject', 'seL4_X86_PDPTObject'],
+    ['seL4_UserVSpaceTop', '(seL4_UserTop - 1)'],
+    ['seL4_UntypedRetypeMaxObjects', 256],
+    ['seL4_BootInfoFrameBits', 'seL4_PageBits'],
+    ['seL4_BootInfoFrameSize', 'LIBSEL4_BIT(seL4_BootInfoFrameBits)'],
+    ['seL4_DataFault', 0],
+    ['seL4_InstructionFault', 1],
+    // the mapping failure's lookup level is in MR 2, as the bits of the missing level's shift
+    ['SEL4_MAPPING_LOOKUP_LEVEL', 2],
+    ['SEL4_MAPPING_LOOKUP_NO_PT', lookup('seL4_X86_PageDirectory')],
+    ['SEL4_MAPPING_LOOKUP_NO_PD', lookup('seL4_X86_PDPT')],
+    ['SEL4_MAPPING_LOOKUP_NO_PDPT', lookup('seL4_X64_PML4')],
+    ['SEL4_MAPPING_LOOKUP_NO_EPTPDPT', lookup('seL4_X64_PML4')],
+    ['SEL4_MAPPING_LOOKUP_NO_EPTPD', lookup('seL4_X86_PDPT')],
+    ['SEL4_MAPPING_LOOKUP_NO_EPTPT', lookup('seL4_X86_PageDirectory')],
+    // pc99's IRQ vectors as libsel4 names them (sel4/plat/api/constants.h)
+    ['IRQ_OFFSET', '(0x20 + 16)'],
+    ['VECTOR_MIN', '(0)'],
+    ['VECTOR_MAX', '(109)'],
+    ['MSI_MIN', 'VECTOR_MIN'],
+    ['MSI_MAX', 'VECTOR_MAX'],
+    ['TLS_GDT_ENTRY', 7],
+    ['TLS_GDT_SELECTOR', '((TLS_GDT_ENTRY << 3) | 3)'],
+    ['IPCBUF_GDT_ENTRY', 8],
+    ['IPCBUF_GDT_SELECTOR', '((IPCBUF_GDT_ENTRY << 3) | 3)'],
+    ['SEL4_MULTIBOOT_MAX_MMAP_ENTRIES', 50],
+    ['SEL4_MULTIBOOT_RAM_REGION_TYPE', 1],
+    ['SEL4_WORD_IS_UINT64', ''],
+    ['SEL4_INT64_IS_LONG', ''],
+    ['SEL4_PRIu_word', 'SEL4_PRIu64'],
+    ['SEL4_PRIx_word', 'SEL4_PRIx64'],
+    ['SEL4_PRId_word', 'SEL4_PRId64'],
+    ['SEL4_PRIi_word', 'SEL4_PRIi64'],
+    ['SEL4_PRI_word', 'SEL4_PRIu_word'],
+    ['LIBSEL4_UNUSED', '__attribute__((unused))'],
+    ['LIBSEL4_WEAK', '__attribute__((weak))'],
+    ['LIBSEL4_NOINLINE', '__attribute__((noinline))'],
+    ['LIBSEL4_THREAD_LOCAL', ''],
+    ['LIBSEL4_MCS_REPLY', 0],
+    ['MCS_REPLY', ''],
+    ['MCS_REPLY_DECL', ''],
+  ];
+  return [
+    NOTE('The rest of what libsel4 16.0.0 declares for x86_64 pc99 (no IOMMU, no VT-x), from the same tables.'),
+    '#include <sel4/faults.h>',
+    '#include <sel4/objecttype.h>',
+    '',
+    '#ifndef CONST',
+    '#define CONST __attribute__((__const__))',
+    '#endif',
+    '#ifndef PURE',
+    '#define PURE __attribute__((__pure__))',
+    '#endif',
+    '#define LIBSEL4_BIT(n) (1ul << (n))',
+    '#define SEL4_DEPRECATE_MACRO(x) _Pragma("deprecated") x',
+    '#define SEL4_SIZE_SANITY(index, entry, size) SEL4_COMPILE_ASSERT(index##_##entry##_##size, (index) + (entry) == size)',
+    '#define seL4_integer_size_assert(_type_, _size_) SEL4_COMPILE_ASSERT(sizeof_##_type_##_is_##_size_##_byte, sizeof(_type_) == _size_)',
+    ...defs.map(([n, v]) => `#define ${n}${v === '' ? '' : ` ${v}`}`),
+    '',
+    'typedef seL4_Word seL4_SlotPos;',
+    'typedef seL4_Word object_t;',
+    'typedef seL4_Word seL4_ArchObjectType;',
+    'typedef seL4_Word seL4_seL4ArchObjectType;',
+    'typedef seL4_CPtr seL4_X86_EPTPML4;',
+    'typedef seL4_CPtr seL4_X86_EPTPDPT;',
+    'typedef seL4_CPtr seL4_X86_EPTPD;',
+    'typedef seL4_CPtr seL4_X86_EPTPT;',
+    'typedef seL4_CPtr seL4_X86_VCPU;',
+    'typedef struct seL4_VCPUContext_ {',
+    '    seL4_Word eax, ebx, ecx, edx, esi, edi, ebp;',
+    '} seL4_VCPUContext;',
+    'typedef struct multiboot2_fb seL4_X86_BootInfo_fb_t;',
+    '',
+    enumBlock('seL4_X86_EPT_VMAttributes', [
+      ['seL4_X86_EPT_Uncached_VMAttributes', 6],
+      ['seL4_X86_EPT_Uncacheable', 0],
+      ['seL4_X86_EPT_WriteCombining', 1],
+      ['seL4_X86_EPT_WriteThrough', 4],
+      ['seL4_X86_EPT_WriteProtected', 5],
+      ['seL4_X86_EPT_WriteBack', 6],
+      ['seL4_X86_EPT_Default_VMAttributes', 6],
+    ]),
+    '/* Flags for seL4_TCB_SetFlags (this build has an FPU). */',
+    enumBlock('seL4_TCBFlag', [
+      ['seL4_TCBFlag_NoFlag', 0],
+      ['seL4_TCBFlag_fpuDisabled', 1],
+      ['seL4_TCBFlag_MASK', 'seL4_TCBFlag_NoFlag | seL4_TCBFlag_fpuDisabled'],
+    ]),
+    enumBlock('seL4_PrioProps', [['seL4_InvalidPrio', -1]], false),
+    '/* The level whose table was missing when a Map failed (libsel4: sel4_arch/mapping.h). */',
+    'LIBSEL4_INLINE_FUNC seL4_Word seL4_MappingFailedLookupLevel(void)',
+    '{',
+    '    return seL4_GetMR(SEL4_MAPPING_LOOKUP_LEVEL);',
+    '}',
+    '',
+    ...ptrNews.flatMap(([b, fields]) => [
+      `LIBSEL4_INLINE_FUNC void ${b}_ptr_new(${[`${b}_t *p`, ...fields.map((f) => `seL4_Uint64 ${f}`)].join(', ')})`,
+      '{',
+      `    *p = ${b}_new(${fields.join(', ')});`,
+      '}',
+      '',
+    ]),
+    faultAccessors(a),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 // Invocation stubs
 
 const C_VALUE_TYPES: Record<string, string> = {
@@ -543,6 +779,7 @@ export function generateHeaders(): Map<string, string> {
     ['sel4/sel4_arch/types.h', userContext(a)],
     ['sel4/tsel4/regs.h', registerNumbers(a)],
     ['sel4/faults.h', faults(a)],
+    ['sel4/tsel4/libsel4_extras.h', libsel4Extras(a)],
     ['interfaces/sel4_client.h', client(a)],
   ]);
 }

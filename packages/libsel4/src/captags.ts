@@ -57,6 +57,7 @@ export const CAP_TAGS: Readonly<Record<ArchName, Readonly<Record<string, number>
     vspace_cap: 9,
     asid_control_cap: 11,
     asid_pool_cap: 13,
+    sgi_signal_cap: 27,
   },
   riscv64: {
     ...GENERIC_64,

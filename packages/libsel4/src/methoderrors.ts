@@ -84,7 +84,7 @@ const ERRORS: Readonly<Record<LabelName, string>> = {
   ARMASIDControlMakePool: 'DeleteFirst FailedLookup -IllegalOperation InvalidCapability RangeError RevokeFirst +TruncatedMessage',
   ARMASIDPoolAssign: 'DeleteFirst FailedLookup -IllegalOperation InvalidCapability +TruncatedMessage',
   ARMIRQIssueIRQHandlerTrigger: 'DeleteFirst FailedLookup -IllegalOperation -InvalidCapability RangeError RevokeFirst +TruncatedMessage',
-  ARMIRQIssueSGISignal: 'DeleteFirst FailedLookup IllegalOperation InvalidCapability RangeError InvalidArgument',
+  ARMIRQIssueSGISignal: 'DeleteFirst FailedLookup -IllegalOperation -InvalidCapability RangeError InvalidArgument +TruncatedMessage',
   RISCVPageTableMap: 'DeleteFirst FailedLookup -IllegalOperation InvalidArgument InvalidCapability +TruncatedMessage',
   RISCVPageTableUnmap: '-IllegalOperation -InvalidCapability RevokeFirst',
   RISCVPageMap: 'AlignmentError DeleteFirst FailedLookup -IllegalOperation InvalidArgument InvalidCapability +TruncatedMessage',

@@ -1,7 +1,9 @@
 /*
  * seL4_ObjectType numbering (digest 1.8): the five generic types, then the arch types in the order
- * the arch headers list them, for each arch's default configuration (x86_64: huge pages and IOMMU
- * on, no VT-x; aarch64 and aarch32: no hypervisor, no SMMU; riscv64: Sv39).
+ * the arch headers list them, for each arch's default configuration (x86_64: huge pages on, no
+ * IOMMU, no VT-x; aarch64 and aarch32: no hypervisor, no SMMU; riscv64: Sv39). An x86 build with
+ * CONFIG_IOMMU adds seL4_X86_IOPageTableObject as the last type (seL4:
+ * libsel4/arch_include/x86/sel4/arch/objecttype.h); without it the name is 0xffffff.
  */
 
 import type { ArchName } from '@tsel4/hal';
@@ -59,7 +61,6 @@ export const OBJECT_TYPES: Readonly<Record<ArchName, readonly ObjectTypeInfo[]>>
     { name: 'seL4_X86_LargePageObject', kind: 'frame', sizeBits: 21 },
     { name: 'seL4_X86_PageTableObject', kind: 'pagetable', sizeBits: 12, level: 3 },
     { name: 'seL4_X86_PageDirectoryObject', kind: 'pagetable', sizeBits: 12, level: 2 },
-    { name: 'seL4_X86_IOPageTableObject', kind: 'iopagetable', sizeBits: 12 },
   ]),
   aarch64: arch([
     { name: 'seL4_ARM_HugePageObject', kind: 'frame', sizeBits: 30 },
@@ -79,7 +80,6 @@ export const OBJECT_TYPES: Readonly<Record<ArchName, readonly ObjectTypeInfo[]>>
     { name: 'seL4_X86_LargePageObject', kind: 'frame', sizeBits: 22 },
     { name: 'seL4_X86_PageTableObject', kind: 'pagetable', sizeBits: 12, level: 1 },
     { name: 'seL4_X86_PageDirectoryObject', kind: 'vspace', sizeBits: 12, level: 0 },
-    { name: 'seL4_X86_IOPageTableObject', kind: 'iopagetable', sizeBits: 12 },
   ]),
   aarch32: arch([
     { name: 'seL4_ARM_PageDirectoryObject', kind: 'vspace', sizeBits: 14, level: 0 },
@@ -91,14 +91,30 @@ export const OBJECT_TYPES: Readonly<Record<ArchName, readonly ObjectTypeInfo[]>>
   ]),
 };
 
-/** seL4_ObjectTypeCount of an arch. */
-export function objectTypeCount(arch: ArchName): number {
-  return OBJECT_TYPES[arch].length;
+/** seL4_X86_IOPageTableObject's value in a build without CONFIG_IOMMU (not a type). */
+export const seL4_X86_IOPageTableObject_NoIOMMU = 0xffffff;
+
+const IOMMU_TYPES: Partial<Record<ArchName, readonly ObjectTypeInfo[]>> = {
+  x86_64: [...OBJECT_TYPES.x86_64, { name: 'seL4_X86_IOPageTableObject', value: OBJECT_TYPES.x86_64.length, kind: 'iopagetable', sizeBits: 12 }],
+  ia32: [...OBJECT_TYPES.ia32, { name: 'seL4_X86_IOPageTableObject', value: OBJECT_TYPES.ia32.length, kind: 'iopagetable', sizeBits: 12 }],
+};
+
+/**
+ * Every object type of `arch` in numbering order; with `iommu` (CONFIG_IOMMU, x86 only) the
+ * list has seL4_X86_IOPageTableObject at its end.
+ */
+export function objectTypes(arch: ArchName, iommu = false): readonly ObjectTypeInfo[] {
+  return (iommu ? IOMMU_TYPES[arch] : undefined) ?? OBJECT_TYPES[arch];
+}
+
+/** seL4_ObjectTypeCount of an arch (with `iommu`: of a build with CONFIG_IOMMU). */
+export function objectTypeCount(arch: ArchName, iommu = false): number {
+  return objectTypes(arch, iommu).length;
 }
 
 /** The object type `value` of `arch`, or undefined when it is not a type there. */
-export function objectType(arch: ArchName, value: number): ObjectTypeInfo | undefined {
-  return Number.isInteger(value) ? OBJECT_TYPES[arch][value] : undefined;
+export function objectType(arch: ArchName, value: number, iommu = false): ObjectTypeInfo | undefined {
+  return Number.isInteger(value) ? objectTypes(arch, iommu)[value] : undefined;
 }
 
 /** The number of the object type called `name` on `arch`, or undefined. */

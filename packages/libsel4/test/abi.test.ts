@@ -57,15 +57,24 @@ describe('digest 1.8: object types', () => {
     expect([L.seL4_UntypedObject, L.seL4_TCBObject, L.seL4_EndpointObject, L.seL4_NotificationObject, L.seL4_CapTableObject]).toEqual([0, 1, 2, 3, 4]);
   });
   const table: [ArchName, number, string[]][] = [
-    ['x86_64', 13, ['seL4_X86_PDPTObject', 'seL4_X64_PML4Object', 'seL4_X64_HugePageObject', 'seL4_X86_4K', 'seL4_X86_LargePageObject', 'seL4_X86_PageTableObject', 'seL4_X86_PageDirectoryObject', 'seL4_X86_IOPageTableObject']],
+    // without CONFIG_IOMMU (sel4/arch/objecttype.h: the IOPageTable type is conditional)
+    ['x86_64', 12, ['seL4_X86_PDPTObject', 'seL4_X64_PML4Object', 'seL4_X64_HugePageObject', 'seL4_X86_4K', 'seL4_X86_LargePageObject', 'seL4_X86_PageTableObject', 'seL4_X86_PageDirectoryObject']],
     ['aarch64', 10, ['seL4_ARM_HugePageObject', 'seL4_ARM_VSpaceObject', 'seL4_ARM_SmallPageObject', 'seL4_ARM_LargePageObject', 'seL4_ARM_PageTableObject']],
     ['riscv64', 9, ['seL4_RISCV_Giga_Page', 'seL4_RISCV_4K_Page', 'seL4_RISCV_Mega_Page', 'seL4_RISCV_PageTableObject']],
-    ['ia32', 10, ['seL4_X86_4K', 'seL4_X86_LargePageObject', 'seL4_X86_PageTableObject', 'seL4_X86_PageDirectoryObject', 'seL4_X86_IOPageTableObject']],
+    ['ia32', 9, ['seL4_X86_4K', 'seL4_X86_LargePageObject', 'seL4_X86_PageTableObject', 'seL4_X86_PageDirectoryObject']],
     ['aarch32', 11, ['seL4_ARM_PageDirectoryObject', 'seL4_ARM_SmallPageObject', 'seL4_ARM_LargePageObject', 'seL4_ARM_SectionObject', 'seL4_ARM_SuperSectionObject', 'seL4_ARM_PageTableObject']],
   ];
   it.each(table)('%s: seL4_ObjectTypeCount %i, arch types from 5 in order', (arch, count, names) => {
     expect(L.objectTypeCount(arch)).toBe(count);
     names.forEach((n, i) => expect(L.objectTypeByName(arch, n)).toBe(5 + i));
+  });
+  it('with CONFIG_IOMMU, x86 has seL4_X86_IOPageTableObject last (x86_64: 12 of 13; ia32: 9 of 10)', () => {
+    expect(L.objectTypeCount('x86_64', true)).toBe(13);
+    expect(L.objectType('x86_64', 12, true)?.name).toBe('seL4_X86_IOPageTableObject');
+    expect(L.objectType('x86_64', 12)).toBeUndefined();
+    expect(L.objectTypeCount('ia32', true)).toBe(10);
+    expect(L.objectTypeCount('aarch64', true)).toBe(10);
+    expect(L.seL4_X86_IOPageTableObject_NoIOMMU).toBe(0xffffff);
   });
   it('knows each arch 4 KiB frame', () => {
     expect(L.smallPageObject('x86_64')).toBe(8);

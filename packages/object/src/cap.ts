@@ -23,6 +23,7 @@
  *   PageTable     PagingObject   mapped vaddr*  -             mapped ASID   isMapped     -
  *   ASIDPool      AsidPool       -              -             ASID base     -            -
  *   IOPort        -              -              -             first port    last port    -
+ *   SGISignal     -              -              -             SGI irq       target       -
  *   Null, IrqControl, Domain, ASIDControl, IOPortControl: no fields.
  *
  * Fields are read through the named getters and changed through the updaters at the end of this
@@ -56,6 +57,7 @@ export const CapType = {
   ASIDPool: 14,
   IOPortControl: 15,
   IOPort: 16,
+  SGISignal: 17,
 } as const;
 export type CapType = (typeof CapType)[keyof typeof CapType];
 
@@ -63,6 +65,7 @@ const CAP_TYPE_NAMES = [
   'null_cap', 'untyped_cap', 'endpoint_cap', 'notification_cap', 'reply_cap', 'cnode_cap',
   'thread_cap', 'irq_control_cap', 'irq_handler_cap', 'zombie_cap', 'domain_cap', 'frame_cap',
   'page_table_cap', 'asid_control_cap', 'asid_pool_cap', 'io_port_control_cap', 'io_port_cap',
+  'sgi_signal_cap',
 ] as const;
 
 /** seL4's name for a cap type ("endpoint_cap"). */
@@ -195,6 +198,13 @@ export class Cap {
     return this.b;
   }
 
+  // --- SGI signal (ARM, GIC)
+  get sgiIrq(): number {
+    return this.a;
+  }
+  get sgiTarget(): number {
+    return this.b;
+  }
 }
 
 /**
@@ -355,4 +365,9 @@ export function pageTableCapMapped(cap: Cap, asid: number, vaddr: number): Cap {
 /** A paging-structure cap with no mapping (ASID_INVALID, address 0, not mapped). */
 export function pageTableCapUnmapped(cap: Cap): Cap {
   return pageTableCapSetIsMapped(pageTableCapSetMappedAddress(pageTableCapSetMappedASID(cap, ASID_INVALID), 0), false);
+}
+
+/** seL4's cap_sgi_signal_cap_new (ARM): raise SGI `irq` on core `target` when invoked. */
+export function sgiSignalCap(target: number, irq: number): Cap {
+  return new Cap(CapType.SGISignal, null, 0, 0, 0, irq, target);
 }

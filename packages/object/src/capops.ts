@@ -88,7 +88,8 @@ export function sameRegionAs(a: Cap, b: Cap): boolean {
     case CapType.Domain:
       return b.type === CapType.Domain;
     case CapType.IrqControl:
-      return b.type === CapType.IrqControl || b.type === CapType.IrqHandler;
+      // seL4: ... || Arch_isIRQControlDescendant(cap_b), an SGI signal cap on ARM
+      return b.type === CapType.IrqControl || b.type === CapType.IrqHandler || b.type === CapType.SGISignal;
     case CapType.IrqHandler:
       return b.type === CapType.IrqHandler && b.irq === a.irq;
     case CapType.Frame: {
@@ -109,6 +110,8 @@ export function sameRegionAs(a: Cap, b: Cap): boolean {
       return b.type === CapType.IOPortControl || b.type === CapType.IOPort;
     case CapType.IOPort:
       return b.type === CapType.IOPort && b.firstPort === a.firstPort && b.lastPort === a.lastPort;
+    case CapType.SGISignal:
+      return b.type === CapType.SGISignal && b.sgiIrq === a.sgiIrq && b.sgiTarget === a.sgiTarget;
     default:
       return false;
   }
@@ -118,6 +121,7 @@ export function sameRegionAs(a: Cap, b: Cap): boolean {
 export function sameObjectAs(a: Cap, b: Cap): boolean {
   if (a.type === CapType.Untyped || a.type === CapType.IrqControl) return false;
   if (a.type === CapType.IOPortControl && b.type === CapType.IOPort) return false;
+  if (a.type === CapType.SGISignal) return false; // seL4: Arch_sameObjectAs
   if (a.type === CapType.Frame && b.type === CapType.Frame) {
     return a.obj === b.obj || (capPtr(a) === capPtr(b) && capSizeBits(a) === capSizeBits(b));
   }

@@ -122,31 +122,27 @@ function finaliseSlot(space: ObjectSpace, slot: Cte, immediate: boolean): Finali
   return { status: null, success: true, cleanupInfo: NULL_CAP };
 }
 
-/** The highest slot below `n` of a zombie's target that still holds a cap, or -1. */
-function highestLiveSlot(target: CNodeObj | Tcb, n: number): number {
-  if (target instanceof CNodeObj) return target.highestOccupiedBelow(n);
-  for (let i = Math.min(n, TCB_CNODE_ENTRIES) - 1; i >= 0; i--) if (!target.ctes[i]!.isEmpty) return i;
-  return -1;
+/** Slot `i` of a zombie's target, or undefined for a CNode slot never touched (so empty). */
+function zombieSlot(target: CNodeObj | Tcb, i: number): Cte | undefined {
+  return target instanceof CNodeObj ? target.peek(i) : target.ctes[i];
 }
 
-/** seL4's reduceZombie: clear one more slot of what the zombie in `slot` is tearing down. */
+/**
+ * seL4's reduceZombie: clear one more slot of what the zombie in `slot` is tearing down, the
+ * highest first, empty or not (finaliseSlot's preemption point follows each, as in seL4).
+ */
 function reduceZombie(space: ObjectSpace, slot: Cte, immediate: boolean): typeof PREEMPTED | null {
   const z = slot.cap;
   const target = z.obj as CNodeObj | Tcb;
   const n = z.zombieNumber;
   const type = z.zombieType;
   if (immediate) {
-    const last = highestLiveSlot(target, n);
-    if (last < 0) {
-      // Every remaining slot is empty: deleting them would do nothing.
-      slot.cap = zombieCap(target, 0, type);
-      return null;
-    }
-    const endSlot = target.slotAt(last);
-    if (cteDelete(space, endSlot, false) === PREEMPTED) return PREEMPTED;
+    const endSlot = zombieSlot(target, n - 1);
+    // deleting an empty slot does nothing (seL4's cteDelete finds a null cap)
+    if (endSlot !== undefined && !endSlot.isEmpty && cteDelete(space, endSlot, false) === PREEMPTED) return PREEMPTED;
     const now = slot.cap;
     if (now.type === CapType.Zombie && now.obj === target && now.zombieNumber === n && now.zombieType === type) {
-      slot.cap = zombieCap(target, last, type);
+      slot.cap = zombieCap(target, n - 1, type);
     }
   } else {
     capSwapForDelete(zombieBase(z), slot);

@@ -41,6 +41,10 @@ export interface ObjectConfig {
   readonly retypeFanOutLimit: number;
   /** CONFIG_TIME_SLICE: a new TCB's timeslice in ticks (default 5). */
   readonly timeSlice: number;
+  /** CONFIG_IOMMU (x86): seL4_X86_IOPageTableObject is an object type (default off). */
+  readonly iommu?: boolean;
+  /** CONFIG_RESET_CHUNK_BITS: bytes (log2) an untyped reset clears between preemption points (8). */
+  readonly resetChunkBits?: number;
 }
 
 export const DEFAULT_OBJECT_CONFIG: ObjectConfig = { retypeFanOutLimit: 256, timeSlice: 5 };

@@ -28,6 +28,7 @@ import {
 } from './cap.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte } from './cte.js';
+import { type OpResult, PREEMPTED, type Preempted } from './errors.js';
 import { Endpoint, Frame, Notification, type PagingKind, PagingObject } from './kobject.js';
 import { insertNewCap } from './mdb.js';
 import type { ObjectSpace } from './space.js';
@@ -36,7 +37,7 @@ import { Tcb } from './tcb.js';
 /** seL4's getObjectSize: log2 bytes of one object of `type` with user size `userSize`. */
 export function getObjectSize(space: ObjectSpace, type: number, userSize: number): number {
   const o = space.arch.objects;
-  const info = objectType(space.arch.name, type);
+  const info = objectType(space.arch.name, type, space.config.iommu);
   switch (info?.kind) {
     case 'untyped':
       return userSize;
@@ -60,13 +61,13 @@ export function getObjectSize(space: ObjectSpace, type: number, userSize: number
 
 /** seL4's Arch_isFrameType. */
 export function isFrameType(space: ObjectSpace, type: number): boolean {
-  return objectType(space.arch.name, type)?.kind === 'frame';
+  return objectType(space.arch.name, type, space.config.iommu)?.kind === 'frame';
 }
 
 const ALL_EP_RIGHTS = EP_CAN_SEND | EP_CAN_RECEIVE | EP_CAN_GRANT | EP_CAN_GRANT_REPLY;
 
 function pagingKind(space: ObjectSpace, type: number): PagingKind {
-  const info = objectType(space.arch.name, type)!;
+  const info = objectType(space.arch.name, type, space.config.iommu)!;
   if (info.kind === 'iopagetable') return 'iopt';
   if (info.kind === 'vspace') return space.arch.name === 'x86_64' ? 'pml4' : space.arch.name === 'ia32' ? 'pd' : 'vspace';
   if (space.arch.name === 'x86_64') return info.level === 1 ? 'pdpt' : info.level === 2 ? 'pd' : 'pt';
@@ -75,7 +76,7 @@ function pagingKind(space: ObjectSpace, type: number): PagingKind {
 
 /** seL4's createObject: make one object at `addr` and return the cap to it. */
 export function createObject(space: ObjectSpace, type: number, addr: number, userSize: number, isDevice: boolean): Cap {
-  const info = objectType(space.arch.name, type);
+  const info = objectType(space.arch.name, type, space.config.iommu);
   const o = space.arch.objects;
   switch (info?.kind) {
     case 'untyped':
@@ -108,20 +109,47 @@ export function createObject(space: ObjectSpace, type: number, addr: number, use
 }
 
 /**
- * seL4's resetUntypedCap: clear what was allocated and set the watermark back to the start. seL4
- * clears in 256-byte chunks with a preemption point after each; clearing here drops whole pages
- * of board memory at once, so it is done in one step.
+ * seL4's resetUntypedCap: clear what was allocated and set the watermark back to the start, from
+ * the top down in chunks of 2^CONFIG_RESET_CHUNK_BITS bytes with a preemption point after each
+ * (the watermark follows, so a restarted Retype continues where this stopped). A device untyped,
+ * or one smaller than a chunk, is reset in one step. An untyped of whole pages is cleared a page
+ * at a time, when the walk reaches the page's first chunk (so board memory drops the page): the
+ * bytes between the watermark and the page's end are never seen, since every object made there
+ * is cleared when it is made, until then.
  */
-function resetUntypedCap(space: ObjectSpace, slot: Cte): void {
+function resetUntypedCap(space: ObjectSpace, slot: Cte): OpResult {
   const cap = slot.cap;
-  if (cap.freeOffset === 0) return;
-  if (!cap.isDevice) space.memory.zero(cap.untypedBase, Math.min(cap.freeOffset, 2 ** cap.blockSize));
-  slot.cap = untypedCap(cap.untypedBase, cap.blockSize, 0, cap.isDevice);
+  let offset = cap.freeOffset;
+  if (offset === 0) return null;
+  const chunk = space.config.resetChunkBits ?? DEFAULT_RESET_CHUNK_BITS;
+  const size = 2 ** cap.blockSize;
+  if (cap.isDevice || cap.blockSize < chunk) {
+    if (!cap.isDevice) space.memory.zero(cap.untypedBase, size);
+    slot.cap = untypedCap(cap.untypedBase, cap.blockSize, 0, cap.isDevice);
+    return null;
+  }
+  const step = 2 ** chunk;
+  const wholePages = cap.blockSize >= 12;
+  for (offset = Math.floor((Math.min(offset, size) - 1) / step) * step; offset >= 0; offset -= step) {
+    if (!wholePages) space.memory.zero(cap.untypedBase + offset, step);
+    else if (offset % PAGE_BYTES === 0) space.memory.zero(cap.untypedBase + offset, PAGE_BYTES);
+    // seL4 moves the watermark down after each chunk; it is seen only once this stops
+    if (space.hooks.preemptionPoint()) {
+      slot.cap = untypedCap(cap.untypedBase, cap.blockSize, offset, false);
+      return PREEMPTED;
+    }
+  }
+  slot.cap = untypedCap(cap.untypedBase, cap.blockSize, 0, false);
+  return null;
 }
+
+/** seL4's CONFIG_RESET_CHUNK_BITS default (config.cmake). */
+export const DEFAULT_RESET_CHUNK_BITS = 8;
+const PAGE_BYTES = 4096;
 
 /**
  * seL4's invokeUntyped_Retype: cannot fail once decoded (decodeUntypedInvocation, in the syscalls
- * package, made every check). `reset` says the untyped had no children, so it is cleared and
+ * package, made every check); it may only be preempted while it resets the untyped. `reset` says the untyped had no children, so it is cleared and
  * allocated from the start; `base` is the aligned address of the first object.
  */
 export function invokeUntyped_Retype(
@@ -135,8 +163,8 @@ export function invokeUntyped_Retype(
   destOffset: number,
   count: number,
   isDevice: boolean,
-): void {
-  if (reset) resetUntypedCap(space, slot);
+): Preempted | null {
+  if (reset && resetUntypedCap(space, slot) === PREEMPTED) return PREEMPTED;
   const objectSize = getObjectSize(space, type, userSize);
   const cap = slot.cap;
   const end = base + count * 2 ** objectSize;
@@ -145,4 +173,5 @@ export function invokeUntyped_Retype(
     const newCap = createObject(space, type, base + i * 2 ** objectSize, userSize, isDevice);
     insertNewCap(slot, destCNode.slotAt(destOffset + i), newCap);
   }
+  return null;
 }

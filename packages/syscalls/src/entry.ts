@@ -245,6 +245,8 @@ function capTag(k: Kernel, cap: Cap): number {
       return tags['io_port_control_cap'] ?? 0;
     case CapType.IOPort:
       return tags['io_port_cap'] ?? 0;
+    case CapType.SGISignal:
+      return tags['sgi_signal_cap'] ?? 0;
   }
 }
 

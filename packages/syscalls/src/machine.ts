@@ -58,6 +58,8 @@ export const DEFAULT_COSTS: CostModel = { userStep: 100, fastpath: 350, slowpath
 export interface MachineOptions {
   readonly board?: BoardName;
   readonly ramBytes?: number;
+  /** pc99: a kernel with CONFIG_IOMMU (default off; BoardOptions.iommu). */
+  readonly iommu?: boolean;
   /** The timer period in simulated cycles (default: the board's tick, 2 ms of its clock). */
   readonly tickCycles?: number;
   /** seL4's KernelFastpath (default on). */
@@ -171,6 +173,7 @@ export class Machine implements EntryContext {
       ...(opts.ramBytes === undefined ? {} : { ramBytes: opts.ramBytes }),
       ...(opts.tickCycles === undefined ? {} : { tickCycles: opts.tickCycles }),
       ...(opts.memoryBacking === undefined ? {} : { backing: opts.memoryBacking }),
+      ...(opts.iommu === undefined ? {} : { iommu: opts.iommu }),
     });
     this.k = createKernel(this.board, opts.kernel);
     this.fastpathEnabled = opts.fastpath ?? true;

@@ -3,18 +3,23 @@
  * invocations — random (often invalid) cptrs, labels, lengths, words, extra caps, rights, receive
  * paths, unknown syscall numbers, deliberate crashes — while a supervisor (the root task, at the
  * lowest priority) answers their faults, steps them over faulting syscalls or restarts them,
- * resumes and suspends them, changes their priorities and refills their CSpaces. The machine
- * checks the kernel's invariants after every kernel entry.
+ * resumes and suspends them, changes their priorities and refills their CSpaces. Each thread runs
+ * in a VSpace of its own and holds paging structures, frames, an ASID pool, ASID control, IRQ
+ * control and an IRQ handler (and, on x86, I/O port control): it maps, unmaps and remaps them in a
+ * small window of its VSpace, loads and stores there (faulting where nothing is mapped), issues
+ * handlers, I/O port ranges and SGI caps; the supervisor raises random interrupt lines and
+ * revokes the frames it handed out while they are mapped. The machine checks the kernel's
+ * invariants after every kernel entry.
  *
  * A run fails when a JS exception escapes the kernel, an invariant breaks, or a Call on a kernel
  * object's cap is answered with something that is not an seL4_Error (checked at the kernel entry
  * itself, so other threads rewriting a thread's registers cannot confuse it). Everything is drawn
  * from one seed, so a failing seed replays exactly.
  */
-import { type BoardName, TrapKind } from '@tsel4/hal';
+import { type ArchName, type BoardName, TrapKind } from '@tsel4/hal';
 import * as L from '@tsel4/libsel4';
 import { CapType, capTypeName, LookupResult, resolveAddressBits, TCB_CTABLE, ThreadState } from '@tsel4/object';
-import { Allocator, createThread, startThread } from '@tsel4/sel4utils';
+import { Allocator, createThread, mapFrame, newVSpace, startThread } from '@tsel4/sel4utils';
 import { InvariantViolation, Machine, type MachineStats } from '@tsel4/syscalls';
 import { Rng } from './rng.js';
 
@@ -33,9 +38,31 @@ const SLOT = {
   untyped: 11,
   frame: 12,
   domain: 13,
+  vspace: 14,
+  table1: 15,
+  table2: 16,
+  table3: 17,
+  frame2: 18,
+  asidPool: 19,
+  asidControl: 20,
+  /** IRQControl in thread 0, IOPortControl in thread 1 on x86 (neither can be copied). */
+  control: 21,
+  irqHandler: 22,
+  /** An I/O port cap for COM1 (x86). */
+  ioPort: 23,
 } as const;
 const CSPACE_BITS = 5;
-const FIRST_FREE = 14;
+const FIRST_FREE = 24;
+/** The window of each thread's VSpace where it maps, unmaps, loads and stores (2 MiB). */
+const WINDOW = 0x4000_0000;
+
+/** Arch methods the fuzz threads invoke on their address-space, IRQ and I/O port caps. */
+const ARCH_IFACES = /ASID|Page|PDPT|VSpace|IRQ|IOPort|SGI/;
+function archMethods(arch: ArchName): L.NumberedMethod[] {
+  return L.methodsOf(arch).filter(
+    (m) => (m.labelNumber >= L.nInvocationLabels || /IRQ/.test(m.iface)) && ARCH_IFACES.test(m.iface) && m.params.every((p) => p.cap || !/Context$/.test(p.type)),
+  );
+}
 
 export interface FuzzOptions {
   readonly seed: number;
@@ -54,6 +81,10 @@ export interface FuzzResult {
   readonly stats: MachineStats;
   /** Answers to Calls on kernel objects, by seL4_Error name. */
   readonly replies: Record<string, number>;
+  /** The same answers by the invoked cap's type and the error ("frame_cap seL4_NoError"). */
+  readonly repliesByCap: Record<string, number>;
+  /** Faults the supervisor received, by fault type (seL4_Fault_VMFault = 5 ...). */
+  readonly faultsByType: Record<number, number>;
   /** Faults the supervisor received. */
   readonly faultsHandled: number;
   /** Kernel debug messages (userError and double faults), counted. */
@@ -128,14 +159,54 @@ function* fuzzThread(seed: number): Generator<L.TrapToken, void, unknown> {
       default: {
         const op = rng.pick(['TCBSetPriority', 'TCBSetMCPriority', 'TCBSetSchedParams', 'TCBReadRegisters', 'TCBWriteRegisters', 'TCBSuspend', 'TCBResume', 'TCBBindNotification', 'TCBUnbindNotification', 'TCBSetTLSBase', 'TCBSetFlags', 'TCBCopyRegisters', 'TCBSetIPCBuffer', 'TCBSetSpace', 'TCBConfigure']);
         const words = [rng.below(130), rng.below(130), rng.below(25), word(), word(), word()];
-        const caps = [rng.pick([SLOT.self, SLOT.other, SLOT.ntfn, SLOT.frame, SLOT.cnode, slot()]), slot(), slot()];
+        const caps = [rng.pick([SLOT.self, SLOT.other, SLOT.ntfn, SLOT.frame, SLOT.cnode, SLOT.vspace, slot()]), slot(), slot()];
         return [rng.chance(0.7) ? SLOT.other : SLOT.self, op, words, caps];
       }
     }
   };
+  const methods = archMethods(arch);
+  const vaddr = (): number | bigint => {
+    const r = rng.below(20);
+    if (r < 14) return WINDOW + rng.below(512) * 0x1000 + (rng.chance(0.2) ? rng.below(0x1000) : 0);
+    if (r < 17) return WINDOW + rng.below(8) * 0x20_0000;
+    return r < 19 ? rng.below(1 << 30) * 0x1000 : rng.word64();
+  };
+  /** A service cap for a method of interface `iface`. */
+  const serviceFor = (iface: string): number | bigint => {
+    if (rng.chance(0.1)) return cptr();
+    if (/ASIDPool/.test(iface)) return SLOT.asidPool;
+    if (/ASIDControl/.test(iface)) return SLOT.asidControl;
+    if (/IRQControl|IOPortControl/.test(iface)) return SLOT.control;
+    if (/IRQHandler/.test(iface)) return SLOT.irqHandler;
+    if (/IOPort$/.test(iface) && rng.chance(0.5)) return SLOT.ioPort;
+    if (/Page$/.test(iface)) return rng.pick([SLOT.frame, SLOT.frame2, SLOT.frame2]);
+    if (/VSpace$/.test(iface) && !/Table/.test(iface)) return SLOT.vspace;
+    // a paging structure, an I/O port or SGI cap somewhere in the free slots
+    return rng.chance(0.75) ? rng.pick([SLOT.table1, SLOT.table2, SLOT.table3]) : rng.range(FIRST_FREE, 31);
+  };
+  /** A plausible argument of a method's parameter `name` of type `type`. */
+  const argFor = (name: string, type: string, cap: boolean): number | bigint => {
+    if (cap) {
+      if (/CNode/.test(type) || name === 'root') return rng.chance(0.9) ? SLOT.cnode : cptr();
+      if (/Untyped/.test(type)) return SLOT.untyped;
+      if (name === 'notification') return rng.pick([SLOT.ntfn, SLOT.ntfnBadged, cptr()]);
+      if (/IOSpace/.test(type)) return cptr();
+      return rng.chance(0.8) ? SLOT.vspace : rng.pick([SLOT.table1, SLOT.frame, cptr()]);
+    }
+    if (/vaddr|ioaddr/.test(name)) return vaddr();
+    if (name === 'index') return rng.chance(0.8) ? rng.range(FIRST_FREE, 31) : slot();
+    if (name === 'depth') return depth();
+    if (name === 'rights') return rng.chance(0.6) ? 0xf : rng.below(16);
+    if (name === 'attr') return rng.chance(0.7) ? 0 : rng.below(8);
+    if (/port/.test(name)) return rng.chance(0.7) ? 0x3f8 + rng.below(8) : rng.below(0x10000);
+    if (name === 'data') return rng.below(256);
+    if (/irq|vector|pin|target|trigger|ioapic|level|polarity|pci|handle/.test(name)) return rng.chance(0.8) ? rng.below(24) : word();
+    if (/start|end|offset/.test(name)) return rng.below(0x2000);
+    return word();
+  };
   const b = { value: 0 as number | bigint };
   for (;;) {
-    switch (rng.weighted([8, 6, 30, 4, 5, 3, 3, 4, 4, 3, 3, 2, 2, 1, 1, 30])) {
+    switch (rng.weighted([8, 6, 30, 4, 5, 3, 3, 4, 4, 3, 3, 2, 2, 1, 1, 30, 24, 10])) {
       case 0:
         yield* L.seL4_Send(cptr(), randomInfo());
         break;
@@ -194,6 +265,20 @@ function* fuzzThread(seed: number): Generator<L.TrapToken, void, unknown> {
       case 14:
         yield* L.seL4_DebugPutChar(0x2e);
         break;
+      case 16: {
+        // an address-space, IRQ or I/O port invocation with plausible arguments
+        const m = rng.pick(methods);
+        const args = m.params.map((p) => argFor(p.name, p.type, p.cap));
+        yield* L.invokeMethod(m.iface, m.name, serviceFor(m.iface), args);
+        break;
+      }
+      case 17: {
+        // a load or a store in the window (a VM fault where nothing, or nothing writable, is mapped)
+        const a = vaddr();
+        if (rng.chance(0.5)) yield* L.tsel4_read8(a);
+        else yield* L.tsel4_write8(a, rng.below(256));
+        break;
+      }
       default: {
         const [service, label, words, caps] = structured();
         const n = rng.chance(0.9) ? words.length : rng.below(words.length + 1);
@@ -213,6 +298,8 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
   const nThreads = opts.threads ?? 3;
   const contract: string[] = [];
   const replies: Record<string, number> = {};
+  const repliesByCap: Record<string, number> = {};
+  const faultsByType: Record<number, number> = {};
   let faultsHandled = 0;
   let kernelMessages = 0;
   const rootRng = new Rng(opts.seed);
@@ -222,6 +309,9 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     const CN = L.seL4_CapInitThreadCNode;
     const arch = L.currentThread().arch;
     const wb = arch.wordBits;
+    const objs = L.vspaceObjects(arch.name)!;
+    const levels = L.vspaceGeometry(arch.name)!.levels.length;
+    const x86 = arch.name === 'x86_64';
     const pcName = arch.userContextNames[0]!;
     const alloc = new Allocator(L.seL4_GetBootInfo());
     const ep = yield* alloc.allocObject(L.seL4_EndpointObject);
@@ -230,12 +320,34 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     const cnodes: number[] = [];
     const tcbs: number[] = [];
     const originals: number[][] = [];
+    const frames: number[] = [];
+    // COM1's ports for every thread (x86)
+    let com1 = 0;
+    if (x86) {
+      com1 = alloc.allocSlot();
+      const e = yield* L.seL4_X86_IOPortControl_Issue(L.seL4_CapIOPortControl, 0x3f8, 0x3ff, CN, com1, wb);
+      if (e !== 0) throw new Error(`fuzz setup: COM1 ports: ${L.seL4_ErrorName(e)}`);
+    }
     const guard = L.seL4_CNode_CapData_new(0, wb - CSPACE_BITS).words[0];
     for (let id = 0; id < nThreads; id++) {
       const cn = yield* alloc.allocObject(L.seL4_CapTableObject, CSPACE_BITS);
       const ut = yield* alloc.allocObject(L.seL4_UntypedObject, 14);
       const frame = yield* alloc.allocFrame();
-      const t = yield* createThread(alloc, { priority: 100, faultEp: SLOT.faultEp, ipcBuffer: id !== 1, name: `fuzz${id}`, onReturn: 'fault' });
+      // a VSpace of its own, its IPC buffer mapped there
+      const vspace = yield* newVSpace(alloc);
+      const t = yield* createThread(alloc, { priority: 100, faultEp: SLOT.faultEp, ipcBuffer: id !== 1, name: `fuzz${id}`, onReturn: 'fault', vspace });
+      if (t.ipcFrame !== 0) yield* mapFrame(alloc, t.ipcFrame, t.ipcVaddr, { vspace });
+      // unmapped paging structures (one per level below the root, the last repeated), a second
+      // frame, and the caps for ASIDs, interrupts and I/O ports
+      const tables: number[] = [];
+      for (let level = 1; level <= 3; level++) tables.push(yield* alloc.allocObject(objs.tableType(Math.min(level, levels - 1))));
+      const frame2 = yield* alloc.allocFrame();
+      const irqHandler = alloc.allocSlot();
+      // a handler for a line of its own: an IOAPIC pin on pc99 (vectors from 10), a line above the timer's elsewhere
+      const e0 = x86
+        ? yield* L.seL4_IRQControl_GetIOAPIC(L.seL4_CapIRQControl, CN, irqHandler, wb, 0, 10 + id, 0, 0, 10 + id)
+        : yield* L.seL4_IRQControl_Get(L.seL4_CapIRQControl, 40 + id, CN, irqHandler, wb);
+      if (e0 !== 0) throw new Error(`fuzz setup: IRQ handler: ${L.seL4_ErrorName(e0)}`);
       cnodes.push(cn);
       tcbs.push(t.tcb);
       const put = function* (slot: number, src: number, rights = L.seL4_AllRights, badge: number | bigint = 0) {
@@ -255,12 +367,32 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
       yield* put(SLOT.untyped, ut);
       yield* put(SLOT.frame, frame);
       yield* put(SLOT.domain, L.seL4_CapDomain);
-      originals.push([0, cn, faultEp, ep, ep, ep, ep, ntfn, ntfn, t.tcb, tcbs[id - 1] ?? 0, ut, frame, L.seL4_CapDomain]);
-      let e = yield* L.seL4_TCB_SetSpace(t.tcb, SLOT.faultEp, cn, guard, L.seL4_CapInitThreadVSpace, 0);
+      yield* put(SLOT.vspace, vspace);
+      // an unmapped paging structure's cap cannot be copied (deriveCap): these move
+      for (let i = 0; i < 3; i++) {
+        const e = yield* L.seL4_CNode_Move(cn, SLOT.table1 + i, CSPACE_BITS, CN, tables[i]!, wb);
+        if (e !== 0) throw new Error(`fuzz setup: move table ${i}: ${L.seL4_ErrorName(e)}`);
+      }
+      yield* put(SLOT.frame2, frame2);
+      yield* put(SLOT.asidPool, L.seL4_CapInitThreadASIDPool);
+      yield* put(SLOT.asidControl, L.seL4_CapASIDControl);
+      yield* put(SLOT.irqHandler, irqHandler);
+      if (com1 !== 0) yield* put(SLOT.ioPort, com1);
+      originals.push([
+        0, cn, faultEp, ep, ep, ep, ep, ntfn, ntfn, t.tcb, tcbs[id - 1] ?? 0, ut, frame, L.seL4_CapDomain,
+        vspace, 0, 0, 0, frame2, L.seL4_CapInitThreadASIDPool, L.seL4_CapASIDControl,
+        0, irqHandler, com1,
+      ]);
+      frames.push(frame2);
+      let e = yield* L.seL4_TCB_SetSpace(t.tcb, SLOT.faultEp, cn, guard, vspace, 0);
       e ||= yield* L.seL4_TCB_SetSchedParams(t.tcb, L.seL4_CapInitThreadTCB, 100, 40 + 20 * (id % 4));
       if (e !== 0) throw new Error(`fuzz setup: ${L.seL4_ErrorName(e)}`);
       yield* startThread(t, fuzzThread as L.ThreadFunction, [threadSeeds[id]!]);
     }
+    // the control caps cannot be copied: IRQControl moves to thread 0, IOPortControl to thread 1
+    let e1 = yield* L.seL4_CNode_Move(cnodes[0]!, SLOT.control, CSPACE_BITS, CN, L.seL4_CapIRQControl, wb);
+    if (x86 && nThreads > 1) e1 ||= yield* L.seL4_CNode_Move(cnodes[1]!, SLOT.control, CSPACE_BITS, CN, L.seL4_CapIOPortControl, wb);
+    if (e1 !== 0) throw new Error(`fuzz setup: control caps: ${L.seL4_ErrorName(e1)}`);
     yield* L.seL4_TCB_SetPriority(L.seL4_CapInitThreadTCB, L.seL4_CapInitThreadTCB, 1);
     const records = tcbs.map((tcb) => ({ tcb, ipcFrame: 0, ipcVaddr: 0, onReturn: 'fault' as const }));
 
@@ -302,6 +434,8 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
       const who = Number(b.value) - 1;
       if (who >= 0 && who < nThreads) {
         faultsHandled++;
+        const type = L.seL4_MessageInfo_get_label(fault);
+        faultsByType[type] = (faultsByType[type] ?? 0) + 1;
         yield* handleFault(who, L.seL4_MessageInfo_get_label(fault));
       }
       // take a waiting sender or caller off the endpoint, and answer a caller
@@ -321,7 +455,7 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
       if (rootRng.chance(0.05)) yield* L.seL4_TCB_SetPriority(tcbs[victim]!, L.seL4_CapInitThreadTCB, rootRng.range(30, 100));
       if (rootRng.chance(0.1)) {
         // give a slot back its original cap (the thread may have moved, deleted or revoked it)
-        const slot = rootRng.range(1, SLOT.domain);
+        const slot = rootRng.range(1, SLOT.ioPort);
         const src = originals[victim]![slot]!;
         if (src !== 0) {
           yield* L.seL4_CNode_Delete(cnodes[victim]!, slot, CSPACE_BITS);
@@ -329,6 +463,13 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
         }
       }
       if (rootRng.chance(0.01)) yield* L.seL4_CNode_Revoke(CN, ep, wb);
+      // revoke a frame the threads may have mapped (its copies go, and their mappings with them)
+      if (rootRng.chance(0.02)) yield* L.seL4_CNode_Revoke(CN, frames[victim]!, wb);
+      // a device raises a line (a handler's, the timer's, or any other)
+      if (rootRng.chance(0.05)) {
+        const n = m.board.irq.maxIrq;
+        m.board.irq.raise(rootRng.chance(0.6) ? (x86 ? 16 + 10 + rootRng.below(nThreads) : 40 + rootRng.below(nThreads)) : rootRng.below(n + 1));
+      }
       yield* L.seL4_Yield();
     }
   }
@@ -371,6 +512,8 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
       const label = (r[infoIdx]! >>> 12) + (a.wordBits === 64 ? r[infoIdx + 1]! * 0x100000 : 0);
       const name = label <= 10 ? L.seL4_ErrorName(label) : `label ${label}`;
       replies[name] = (replies[name] ?? 0) + 1;
+      const byCap = `${capTypeName(target)} ${name}`;
+      repliesByCap[byCap] = (repliesByCap[byCap] ?? 0) + 1;
       if (label > 10) contract.push(`a Call on a ${capTypeName(target)} cap was answered with label ${label}, not an seL4_Error`);
     }
   });
@@ -392,5 +535,5 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
       throw new FuzzFailure(opts.seed, done, board, `the machine stopped: ${r.reason}${r.haltReason !== undefined ? ` (${r.haltReason})` : ''}`);
     }
   }
-  return { seed: opts.seed, board, steps: done, stats: m.stats(), replies, faultsHandled, kernelMessages };
+  return { seed: opts.seed, board, steps: done, stats: m.stats(), replies, repliesByCap, faultsByType, faultsHandled, kernelMessages };
 }

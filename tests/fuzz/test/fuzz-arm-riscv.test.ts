@@ -1,4 +1,4 @@
-/* Fuzz campaign, part 2 of 2 (with fuzz-pc99.test.ts: 100,000 steps in all). */
+/* Fuzz campaign, part 2 of 2 (with fuzz-pc99.test.ts: 80,000 steps in all). */
 import { describe } from 'vitest';
 import { campaign } from './campaign.js';
 

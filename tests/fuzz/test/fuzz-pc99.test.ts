@@ -1,4 +1,4 @@
-/* Fuzz campaign, part 1 of 2 (with fuzz-arm-riscv.test.ts: 100,000 steps in all). */
+/* Fuzz campaign, part 1 of 2 (with fuzz-arm-riscv.test.ts: 80,000 steps in all). */
 import { describe } from 'vitest';
 import { campaign } from './campaign.js';
 

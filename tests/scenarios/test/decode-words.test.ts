@@ -55,15 +55,15 @@ function generic(board: BoardName): Case[] {
     ),
     ...atEdges('TCB_WriteRegisters count', (k, w) => inv(k.tcb, 'TCBWriteRegisters', [0, w]), 'TruncatedMessage'),
     ...atEdges('DomainSet_Set domain', (k, w) => inv(L.seL4_CapDomain, 'DomainSetSet', [w], [k.tcb]), 'InvalidArgument 0'),
-    ...atEdges('DomainSet_ScheduleConfigure index', (_k, w) => inv(L.seL4_CapDomain, 'DomainScheduleConfigure', [w, 0, 1]), 'RangeError 0 254'),
-    ...atEdges('DomainSet_ScheduleConfigure domain', (_k, w) => inv(L.seL4_CapDomain, 'DomainScheduleConfigure', [1, w, 1]), 'RangeError 0 0'),
+    ...atEdges('DomainSet_ScheduleConfigure index', (_k, w) => inv(L.seL4_CapDomain, 'DomainScheduleConfigure', [w, 0, 1]), 'RangeError 0 0'),
+    ...atEdges('DomainSet_ScheduleConfigure domain', (_k, w) => inv(L.seL4_CapDomain, 'DomainScheduleConfigure', [0, w, 1]), 'RangeError 0 0'),
     // durations up to 2^56 - 1 are accepted; above, InvalidArgument 2
     ...EDGES.map(([n, w]) => ({
       name: `DomainSet_ScheduleConfigure duration = ${n}`,
-      run: () => inv(L.seL4_CapDomain, 'DomainScheduleConfigure', [1, 0, w]),
+      run: () => inv(L.seL4_CapDomain, 'DomainScheduleConfigure', [0, 0, w]),
       expect: w < 1n << 56n ? 'NoError' : 'InvalidArgument 2',
     })),
-    ...atEdges('DomainSet_ScheduleSetStart index', (_k, w) => inv(L.seL4_CapDomain, 'DomainScheduleSetStart', [w]), 'RangeError 0 255'),
+    ...atEdges('DomainSet_ScheduleSetStart index', (_k, w) => inv(L.seL4_CapDomain, 'DomainScheduleSetStart', [w]), 'RangeError 0 1'),
     ...atEdges('IRQControl_Get irq', (k, w) => inv(L.seL4_CapIRQControl, 'IRQIssueIRQHandler', [w, k.empty, 64], [CN]), irqAnswer),
   ];
 }

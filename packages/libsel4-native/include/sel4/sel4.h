@@ -14,3 +14,4 @@
 #include <sel4/bootinfo.h>
 #include <sel4/faults.h>
 #include <sel4/constants.h>
+#include <sel4/tsel4/libsel4_extras.h>

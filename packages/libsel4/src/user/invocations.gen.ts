@@ -788,6 +788,8 @@ export function seL4_IRQControl_GetTrigger(_service: seL4_CPtr, irq: seL4_Word, 
  * seL4_IRQControl_IssueSGISignal (invocation label ARMIRQIssueSGISignal; on aarch64, aarch32).
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability, seL4_RangeError, seL4_InvalidArgument.
+ * The kernel's decoder also returns seL4_TruncatedMessage.
+ * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.
  */
 export function seL4_IRQControl_IssueSGISignal(_service: seL4_CPtr, irq: seL4_Word, target: seL4_Word, root: seL4_CPtr, index: seL4_Word, depth: number): Syscall<number> {
   return invokeMethod('seL4_IRQControl', 'IssueSGISignal', _service, [irq, target, root, index, depth]);

@@ -1,8 +1,10 @@
 /*
  * DomainSet invocations (seL4: decodeDomainInvocation, src/object/domain.c). The domain schedule
- * has `domainScheduleLength` entries; an entry of duration 0 is an end marker. Every argument is
- * compared as the exact word (a domain of 2^64 - 1 is out of range, not rounded into it); then
- * the caller is set to Restart and the kernel's setDomain / invokeDomainSchedule* runs.
+ * has CONFIG_NUM_DOMAIN_SCHEDULES entries (`k.config.numDomainSchedules`: 100 with more than one
+ * domain, 2 with one); an entry of duration 0 is an end marker, and the last entry always is.
+ * Every argument is compared as the exact word (a domain of 2^64 - 1 is out of range, not rounded
+ * into it); then the caller is set to Restart and the kernel's setDomain / invokeDomainSchedule*
+ * runs.
  */
 
 import { GenericLabel as L } from '@tsel4/libsel4';
@@ -12,9 +14,6 @@ import { readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
 import { small } from '../words.js';
 
-/** seL4's CONFIG_NUM_DOMAIN_SCHEDULES default. */
-export const DOMAIN_SCHEDULE_LENGTH = 256;
-
 /** seL4's DSCHED_MAX_DURATION: a duration must fit in 56 bits. */
 const MAX_DURATION = (1n << 56n) - 1n;
 
@@ -22,6 +21,7 @@ export function decodeDomainInvocation(inv: Invocation): OpResult {
   const k = inv.k;
   const wordBits = k.wordBits;
   const numDomains = BigInt(k.config.numDomains);
+  const domScheduleLength = k.config.numDomainSchedules;
   switch (inv.label) {
     case L.DomainSetSet: {
       if (inv.length === 0) return SyscallError.truncatedMessage();
@@ -39,8 +39,10 @@ export function decodeDomainInvocation(inv: Invocation): OpResult {
       const timeWords = wordBits === 64 ? 1 : 2;
       if (inv.length < 2 + timeWords) return SyscallError.truncatedMessage();
       const { index, domain, duration } = readArgs(inv, 'DomainScheduleConfigure', wordBits);
-      if (index >= BigInt(DOMAIN_SCHEDULE_LENGTH - 1)) return SyscallError.rangeError(0, DOMAIN_SCHEDULE_LENGTH - 2);
+      // the last entry stays an end marker
+      if (index >= BigInt(domScheduleLength - 1)) return SyscallError.rangeError(0, domScheduleLength - 2);
       if (domain >= numDomains) return SyscallError.rangeError(0, k.config.numDomains - 1);
+      // seL4 16.0.0: InvalidArgument 2 (not a RangeError) for a duration above DSCHED_MAX_DURATION
       if (duration > MAX_DURATION) return SyscallError.invalidArgument(2);
       if (duration === 0n && domain !== 0n) return SyscallError.invalidArgument(1);
       if (index === BigInt(k.domScheduleStart) && duration === 0n) return SyscallError.invalidArgument(2);
@@ -52,9 +54,8 @@ export function decodeDomainInvocation(inv: Invocation): OpResult {
     case L.DomainScheduleSetStart: {
       if (inv.length < 1) return SyscallError.truncatedMessage();
       const { index } = readArgs(inv, 'DomainScheduleSetStart', wordBits);
-      if (index >= BigInt(DOMAIN_SCHEDULE_LENGTH)) return SyscallError.rangeError(0, DOMAIN_SCHEDULE_LENGTH - 1);
-      const entry = k.domainSchedule[small(index)];
-      if (entry === undefined || entry.length === 0) return SyscallError.invalidArgument(0);
+      if (index >= BigInt(domScheduleLength)) return SyscallError.rangeError(0, domScheduleLength - 1);
+      if (k.domainSchedule[small(index)]!.length === 0) return SyscallError.invalidArgument(0); // an end marker
       inv.restart();
       invokeDomainScheduleSetStart(k, small(index));
       return null;

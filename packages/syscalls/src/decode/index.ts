@@ -13,7 +13,7 @@ import type { Invocation } from '../invocation.js';
 import { decodeARMMMUInvocation } from './arm.js';
 import { decodeCNodeInvocation } from './cnode.js';
 import { decodeDomainInvocation } from './domain.js';
-import { decodeIRQControlInvocation, decodeIRQHandlerInvocation } from './irq.js';
+import { decodeIRQControlInvocation, decodeIRQHandlerInvocation, decodeSGISignalInvocation } from './irq.js';
 import { decodeRISCVMMUInvocation } from './riscv.js';
 import { decodeTCBInvocation } from './tcb.js';
 import { decodeUntypedInvocation } from './untyped.js';
@@ -91,6 +91,8 @@ export function decodeInvocation(inv: Invocation): OpResult {
       return decodeX86PortControlInvocation(inv);
     case CapType.IOPort:
       return decodeX86PortInvocation(inv);
+    case CapType.SGISignal:
+      return decodeSGISignalInvocation(inv);
     default:
       return SyscallError.illegalOperation();
   }

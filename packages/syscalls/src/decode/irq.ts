@@ -2,10 +2,12 @@
  * IRQControl and IRQHandler invocations (seL4: src/object/interrupt.c and the arch interrupt.c
  * files). On ARM and RISC-V a handler comes from IRQControl_Get or _GetTrigger; on pc99 (IOAPIC
  * configuration) the generic Get is an illegal operation and handlers come from GetIOAPIC/GetMSI.
+ * On ARM (GICv2, one core) IRQControl_IssueSGISignal makes an SGI signal cap, and any invocation
+ * of that cap (seL4_Signal) raises its SGI on its target core (seL4: decodeSGISignalInvocation).
  */
 
-import { invokeIRQHandler_AckIRQ, invokeIRQHandler_ClearIRQHandler, invokeIRQControl, isIRQActive, invokeIRQHandler_SetIRQHandler } from '@tsel4/kernel';
-import { type Cap, CapType, ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
+import { invokeIRQHandler_AckIRQ, invokeIRQHandler_ClearIRQHandler, invokeIRQControl, isIRQActive, invokeIRQHandler_SetIRQHandler, plat_sendSGI, setX86IRQType } from '@tsel4/kernel';
+import { type Cap, CapType, type Cte, cteInsert, ensureEmptySlot, lookupTargetSlot, type OpResult, sgiSignalCap, SyscallError } from '@tsel4/object';
 import { AArch32Label, AArch64Label, GenericLabel as L, IA32Label, RISCV64Label, X86_64Label } from '@tsel4/libsel4';
 import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
@@ -44,6 +46,9 @@ const X86_IOAPIC_PINS = 24;
 const PCI_BUS_MAX = 255;
 const PCI_DEV_MAX = 31;
 const PCI_FUNC_MAX = 7;
+/** seL4 gic_common.h: NUM_SGIS; gic_v2.h: GIC_SGI_NUM_TARGETS. */
+const NUM_SGIS = 16;
+const GIC_SGI_NUM_TARGETS = 8;
 
 /** Arch_checkIRQ for the generic and trigger variants. */
 function checkIRQ(inv: Invocation, irq: bigint): SyscallError | null {
@@ -97,6 +102,21 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
     if (isIRQActive(k, irq)) return SyscallError.revokeFirst();
     return issue(inv, irq, ex0.cap, a.index, a.depth);
   }
+  if (k.arch.name === 'aarch64' && label === AArch64Label.ARMIRQIssueSGISignal) {
+    // seL4: Arch_decodeIRQControlInvocation's ARMIRQIssueSGISignal branch (non-SMP)
+    const ex0 = inv.extra(0);
+    if (inv.length < 4 || ex0 === null) return SyscallError.truncatedMessage();
+    const a = readArgs(inv, 'ARMIRQIssueSGISignal', wordBits);
+    if (a.irq >= BigInt(NUM_SGIS)) return SyscallError.rangeError(0, NUM_SGIS - 1);
+    if (a.target > BigInt(GIC_SGI_NUM_TARGETS - 1)) return SyscallError.invalidArgument(1); // plat_SGITargetValid
+    const dest = lookupTargetSlot(ex0.cap, ...halves(a.index), depthArg(a.depth), k.wordBits, k.space.lookup);
+    if (dest instanceof SyscallError) return dest;
+    const full = ensureEmptySlot(dest);
+    if (full !== null) return full;
+    inv.restart();
+    invokeIssueSGISignal(inv, small(a.irq), small(a.target), dest);
+    return null;
+  }
   const x86 = x86Labels(inv);
   if (x86 !== undefined && (label === x86.ioapic || label === x86.msi)) {
     const ex0 = inv.extra(0);
@@ -122,10 +142,24 @@ export function decodeIRQControlInvocation(inv: Invocation): OpResult {
       if (m.pci_func > BigInt(PCI_FUNC_MAX)) return SyscallError.rangeError(0, PCI_FUNC_MAX);
     }
     inv.restart();
+    setX86IRQType(k, irq, label === x86.msi); // seL4: Arch_invokeIRQControl
     invokeIRQControl(k, irq, dest, inv.slot);
     return null;
   }
   return SyscallError.illegalOperation();
+}
+
+/** seL4's Arch_invokeIssueSGISignal: the new SGI signal cap, derived from IRQControl. */
+function invokeIssueSGISignal(inv: Invocation, irq: number, target: number, dest: Cte): void {
+  cteInsert(sgiSignalCap(target, irq), inv.slot, dest);
+}
+
+/** seL4's decodeSGISignalInvocation: whatever the label and length, raise the cap's SGI. */
+export function decodeSGISignalInvocation(inv: Invocation): OpResult {
+  const cap = inv.cap;
+  inv.restart();
+  plat_sendSGI(inv.k, cap.sgiIrq, cap.sgiTarget); // seL4: invokeSGISignalGenerate
+  return null;
 }
 
 export function decodeIRQHandlerInvocation(inv: Invocation): OpResult {

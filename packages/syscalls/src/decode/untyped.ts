@@ -32,7 +32,7 @@ export function decodeUntypedInvocation(inv: ObjectInvocation): OpResult {
   if (inv.length < 6 || rootSlot === null) return SyscallError.truncatedMessage();
   const a = readArgs(inv, 'UntypedRetype', wordBits);
 
-  if (a.type >= BigInt(objectTypeCount(space.arch.name))) return SyscallError.invalidArgument(0);
+  if (a.type >= BigInt(objectTypeCount(space.arch.name, space.config.iommu))) return SyscallError.invalidArgument(0);
   const newType = small(a.type);
   const maxBits = space.arch.objects.maxUntypedBits;
   // a huge size is rejected before the object size could overflow
@@ -85,6 +85,5 @@ export function decodeUntypedInvocation(inv: ObjectInvocation): OpResult {
   const align = 2 ** objectSize;
   const alignedFreeRef = Math.ceil(freeRef / align) * align;
   inv.restart();
-  invokeUntyped_Retype(space, inv.slot, reset, alignedFreeRef, newType, userObjSize, destCNode, nodeOffset, nodeWindow, cap.isDevice);
-  return null;
+  return invokeUntyped_Retype(space, inv.slot, reset, alignedFreeRef, newType, userObjSize, destCNode, nodeOffset, nodeWindow, cap.isDevice);
 }

@@ -23,6 +23,11 @@ describe('Untyped_Retype checks, in order (digest 6)', () => {
     expect(err(retype(w, 0xffffff, 0, 20))).toBe('seL4_InvalidArgument [0]');
   });
 
+  it('without CONFIG_IOMMU (the pc99 default) type 12, the IOPageTable of an IOMMU build, is InvalidArgument 0', () => {
+    const w = world();
+    expect(err(retype(w, 12, 0, 20))).toBe('seL4_InvalidArgument [0]');
+  });
+
   it('size_bits >= wordBits is RangeError 0..47 for every type, endpoints included (appendix B.4)', () => {
     const w = world();
     expect(err(retype(w, seL4_EndpointObject, 64, 20))).toBe('seL4_RangeError [0,47]');
