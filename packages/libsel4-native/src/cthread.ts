@@ -20,7 +20,7 @@
  */
 
 import { type ThreadContext, TrapKind, type UserProgram } from '@tsel4/hal';
-import { CRASH, FETCH_FAULT, type UserEnvironment, type UserThread } from '@tsel4/libsel4';
+import { CRASH, FETCH_FAULT, type UserEnvironment, type UserThread } from '@tsel4/runtime';
 import type { NativeRam } from './ram.js';
 import { BridgeError, C, OP, type Shim, STOP, W } from './shim.js';
 

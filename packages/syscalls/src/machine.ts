@@ -22,20 +22,9 @@ import {
   schedule,
   translateUser,
 } from '@tsel4/kernel';
-import {
-  CodeSpace,
-  type ForeignCode,
-  readBootInfo,
-  type seL4_BootInfo,
-  seL4_SysCall,
-  seL4_SysReplyRecv,
-  syscallName,
-  type ThreadFunction,
-  type UserEnvironment,
-  UserThread,
-  type UserVM,
-} from '@tsel4/libsel4';
+import { readBootInfo, type seL4_BootInfo, seL4_SysCall, seL4_SysReplyRecv, syscallName, type ThreadFunction } from '@tsel4/libsel4';
 import type { Tcb } from '@tsel4/object';
+import { CodeSpace, type ForeignCode, type UserEnvironment, UserThread, type UserVM } from '@tsel4/runtime';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
 import { labelsOf, type Labels } from './invocation.js';

@@ -37,7 +37,6 @@ import {
   seL4_SysYield,
   stubName,
   syscallName,
-  type UserThread,
 } from '@tsel4/libsel4';
 import {
   type Cap,
@@ -52,6 +51,7 @@ import {
   ThreadState,
   threadStateName,
 } from '@tsel4/object';
+import type { UserThread } from '@tsel4/runtime';
 import { syscallNumber } from './entry.js';
 import type { Machine } from './machine.js';
 

@@ -8,7 +8,7 @@
 
 import type { seL4_CPtr, seL4_Word } from './syscalls.js';
 import { invokeMethod, readRegistersInto, resultOf, type seL4_UserContext } from './invoke.js';
-import type { Syscall, TrapToken } from './runtime.js';
+import type { Syscall, TrapToken } from './thread.js';
 
 /** seL4_Untyped_Retype (invocation label UntypedRetype; on every arch). */
 export function seL4_Untyped_Retype(_service: seL4_CPtr, type: seL4_Word, size_bits: seL4_Word, root: seL4_CPtr, node_index: seL4_Word, node_depth: seL4_Word, node_offset: seL4_Word, num_objects: seL4_Word): Syscall<number> {

@@ -33,7 +33,7 @@ import {
   seL4_SysYield,
   seL4_SysDebugDumpScheduler,
 } from '../syscalls.js';
-import { currentThread, currentThreadOrNull, Finish, type Syscall, type SyscallTrap, type ThreadFunction, type UserThread, type WordOut } from './runtime.js';
+import { currentThread, currentThreadOrNull, Finish, type RunningThread, type Syscall, type ThreadFunction, type WordOut } from './thread.js';
 
 /** A machine word as input: an integer number (negative means two's complement) or a bigint. */
 export type seL4_Word = WordInput;
@@ -47,12 +47,12 @@ export type seL4_MessageInfo_t = (number | bigint) & { readonly [infoBrand]: tru
 // --------------------------------------------------------------------------------------------
 // Registers and buffer helpers
 
-function setWordReg(t: UserThread, r: number, v: WordInput): void {
+function setWordReg(t: RunningThread, r: number, v: WordInput): void {
   setWordAt(t, 2 * r, v);
 }
 
 /** Set the register whose low half is at index i of the register array. */
-function setWordAt(t: UserThread, i: number, v: WordInput): void {
+function setWordAt(t: RunningThread, i: number, v: WordInput): void {
   const regs = t.ctx.regs;
   if (typeof v === 'number' && v >>> 0 === v) {
     regs[i] = v;
@@ -68,7 +68,7 @@ function infoLoHi(info: seL4_MessageInfo_t): [number, number] | number {
   return [wordLo(info), wordHi(info)];
 }
 
-function setInfoReg(t: UserThread, info: seL4_MessageInfo_t): void {
+function setInfoReg(t: RunningThread, info: seL4_MessageInfo_t): void {
   const regs = t.ctx.regs;
   const r = t.infoIdx;
   if (typeof info === 'number' && info >>> 0 === info) {
@@ -80,7 +80,7 @@ function setInfoReg(t: UserThread, info: seL4_MessageInfo_t): void {
   }
 }
 
-function arm<R>(t: UserThread, sysno: number, kind: Finish, badgeOut: WordOut | null = null): Syscall<R> {
+function arm<R>(t: RunningThread, sysno: number, kind: Finish, badgeOut: WordOut | null = null): Syscall<R> {
   const regs = t.ctx.regs;
   const r = t.sysIdx;
   regs[r] = sysno >>> 0;
@@ -88,24 +88,24 @@ function arm<R>(t: UserThread, sysno: number, kind: Finish, badgeOut: WordOut | 
   const trap = t.trap;
   trap.kind = kind;
   trap.badgeOut = badgeOut;
-  return trap as SyscallTrap as Syscall<never> as Syscall<R>;
+  return trap as Syscall<unknown> as Syscall<R>;
 }
 
-function bufIndex(t: UserThread, word: number): number {
+function bufIndex(t: RunningThread, word: number): number {
   return t.ipcBase + word * t.stride;
 }
 
-function readBufWord(t: UserThread, word: number): number {
+function readBufWord(t: RunningThread, word: number): number {
   const j = bufIndex(t, word);
   return t.stride === 2 ? wordToNumber(t.ipcPage[j]!, t.ipcPage[j + 1]!) : t.ipcPage[j]!;
 }
 
-function readBufWordBig(t: UserThread, word: number): bigint {
+function readBufWordBig(t: RunningThread, word: number): bigint {
   const j = bufIndex(t, word);
   return wordToBigInt(t.ipcPage[j]!, t.stride === 2 ? t.ipcPage[j + 1]! : 0);
 }
 
-function writeBufWord(t: UserThread, word: number, v: WordInput): void {
+function writeBufWord(t: RunningThread, word: number, v: WordInput): void {
   const j = bufIndex(t, word);
   if (typeof v === 'number' && v >>> 0 === v) {
     t.ipcPage[j] = v;
