@@ -15,11 +15,12 @@
  * returns to address 0 (an instruction fetch fault there).
  */
 
-import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber } from '@tsel4/hal';
+import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordHi, wordLo, wordToDouble, wordToNumber, wordToUnsigned } from '@tsel4/hal';
 import {
   CRASH_INSN_ADDR,
   Finish,
   MEMORY_INSN_ADDR,
+  msgInfoLabel,
   type ProgramEnvironment,
   type RunningThread,
   setCurrentThread,
@@ -172,7 +173,7 @@ export class UserThread implements UserProgram, RunningThread {
    */
   private enter(ctx: ThreadContext): number {
     const a = ctx.arch;
-    const nextIP = ctx.regs[2 * a.nextIP]! + ctx.regs[2 * a.nextIP + 1]! * 4294967296;
+    const nextIP = wordToDouble(ctx.regs[2 * a.nextIP]!, ctx.regs[2 * a.nextIP + 1]!);
     if (this.gen !== null && nextIP === SYSCALL_INSN_ADDR) {
       // Restart: execute the syscall instruction again with the registers as they are
       ctx.regs[this.nextLo] = this.afterTrap;
@@ -256,8 +257,8 @@ export class UserThread implements UserProgram, RunningThread {
   private fetchFault(ctx: ThreadContext, addr: number): TrapKind {
     const a = ctx.arch;
     const f = FETCH_FAULT[a.name]!;
-    ctx.regs[2 * a.faultIP] = addr % 4294967296;
-    ctx.regs[2 * a.faultIP + 1] = Math.floor(addr / 4294967296);
+    ctx.regs[2 * a.faultIP] = wordLo(addr);
+    ctx.regs[2 * a.faultIP + 1] = wordHi(addr);
     // an address the VSpace does not map faults as the MMU reports it
     const kind = this.env.vm?.translate(ctx, addr, 2, FETCH_TRANSLATION) ?? null;
     if (kind !== null) return kind;
@@ -335,17 +336,17 @@ export class UserThread implements UserProgram, RunningThread {
         return undefined;
       case Finish.Info:
         this.copyMRRegsToBuffer();
-        return wordAt(regs, this.infoIdx);
+        return wordToUnsigned(regs[this.infoIdx]!, regs[this.infoIdx + 1]!);
       case Finish.InfoBadge: {
         this.copyMRRegsToBuffer();
-        if (badgeOut !== null) badgeOut.value = wordAt(regs, this.badgeIdx);
-        return wordAt(regs, this.infoIdx);
+        if (badgeOut !== null) badgeOut.value = wordToUnsigned(regs[this.badgeIdx]!, regs[this.badgeIdx + 1]!);
+        return wordToUnsigned(regs[this.infoIdx]!, regs[this.infoIdx + 1]!);
       }
       case Finish.CapReg:
-        return wordAt(regs, this.capIdx);
+        return wordToUnsigned(regs[this.capIdx]!, regs[this.capIdx + 1]!);
       case Finish.Invocation: {
         const r = this.infoIdx;
-        const label = (regs[r]! >>> 12) + regs[r + 1]! * 0x100000;
+        const label = msgInfoLabel(regs[r]!, regs[r + 1]!);
         if (label !== 0) this.copyMRRegsToBuffer();
         return label;
       }
@@ -353,15 +354,4 @@ export class UserThread implements UserProgram, RunningThread {
         return undefined;
     }
   }
-}
-
-/**
- * The word at register-array index i (low half) as a number when below 2^53, else a bigint:
- * the user type of message info and of badges read back from registers.
- */
-function wordAt(regs: Uint32Array, i: number): number | bigint {
-  const lo = regs[i]!;
-  const hi = regs[i + 1]!;
-  if (hi === 0) return lo;
-  return hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo);
 }

@@ -155,7 +155,7 @@ export class Machine implements EntryContext {
   private readonly capIdx: number;
   private readonly infoIdx: number;
   private readonly trapBytes: number;
-  private readonly is64: boolean;
+  private readonly wordBits: 32 | 64;
 
   constructor(root: RootTask, opts: MachineOptions = {}) {
     this.board = createBoard(opts.board ?? 'pc99', {
@@ -192,7 +192,7 @@ export class Machine implements EntryContext {
     this.capIdx = 2 * a.syscall.capReg;
     this.infoIdx = 2 * a.syscall.infoReg;
     this.trapBytes = a.syscall.trapInsnBytes;
-    this.is64 = a.wordBits === 64;
+    this.wordBits = a.wordBits;
     this.tracer = opts.tracer ?? null;
     const tr = this.tracer;
     if (tr === null) this.board.cpu.installTrapEntry((kind) => this.trap(kind));
@@ -267,7 +267,7 @@ export class Machine implements EntryContext {
       }
       const sLo = regs[this.sysIdx]!;
       const sHi = regs[this.sysIdx + 1]!;
-      const sysno = !this.is64 ? sLo | 0 : sHi === 0xffffffff && sLo >= 0x80000000 ? sLo | 0 : syscallNumber(sLo, sHi);
+      const sysno = syscallNumber(sLo, sHi, this.wordBits);
       const slot = -sysno;
       if (slot > 0 && slot < SYSCALL_SLOTS) this.sysCounts[slot]!++;
       else this.sysCounts[0]!++;

@@ -12,11 +12,11 @@
  * - seL4_MessageInfo_t is opaque: a number or a bigint; use the accessors, never arithmetic.
  */
 
-import { wordHi, wordLo, wordToBigInt, wordToNumber, type WordInput } from '@tsel4/hal';
+import { wordHi, wordLo, wordToBigInt, wordToNumber, wordToUnsigned, type WordInput } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
 import { cnodeCapDataWord } from '../cnodecapdata.js';
 import { IPCBUF_CAPS_OR_BADGES, IPCBUF_RECEIVE_CNODE, IPCBUF_RECEIVE_DEPTH, IPCBUF_RECEIVE_INDEX, IPCBUF_USER_DATA } from '../ipcbuffer.js';
-import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
+import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoHi, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
 import {
   seL4_SysCall,
   seL4_SysDebugCapIdentify,
@@ -210,9 +210,7 @@ function wordBitsNow(): 32 | 64 {
 
 function makeInfo(label: number, capsUnwrapped: number, extraCaps: number, length: number): seL4_MessageInfo_t {
   const wb = wordBitsNow();
-  const lo = msgInfoLo(label, capsUnwrapped, extraCaps, length);
-  const hi = wb === 64 ? Math.floor(label / 0x100000) : 0;
-  return (hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo)) as seL4_MessageInfo_t;
+  return wordToUnsigned(msgInfoLo(label, capsUnwrapped, extraCaps, length), msgInfoHi(wb, label)) as seL4_MessageInfo_t;
 }
 
 /** seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length); fields are masked as in C. */
