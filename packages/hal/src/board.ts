@@ -162,7 +162,7 @@ export class Board {
     this.memory = new PhysicalMemory(spec.name, [...this.ram, ...spec.devices], backing);
     this.irq = new InterruptController(spec.maxIrq, spec.timerIrq);
     this.cpu = new Cpu(this.arch, this.irq, tickCycles);
-    this.ioPorts = this.arch.name === 'x86_64' || this.arch.name === 'ia32' ? new IoPortBus() : null;
+    this.ioPorts = this.arch.ioPorts ? new IoPortBus() : null;
   }
 
   get name(): BoardName {

@@ -90,10 +90,23 @@ export function wordToNumber(lo: number, hi: number): number {
  * The word `hi:lo` as an unsigned number, unchecked: exact below 2^53, the nearest double above.
  * For values that are small by construction (addresses, lengths, depths) or only compared or
  * printed; a user's word that must stay exact is read with wordToNumber, wordToUnsigned or
- * wordToBigInt. (Its inverse for a non-negative integer is wordLo/wordHi.)
+ * wordToBigInt. Its inverse is doubleLo/doubleHi.
  */
 export function wordToDouble(lo: number, hi: number): number {
   return hi * TWO32 + lo;
+}
+
+/**
+ * The low half of a non-negative number as wordToDouble folds it: `v mod 2^32`, unchecked (exact
+ * for integers; unlike wordLo it never throws, so it also splits a double at or above 2^64).
+ */
+export function doubleLo(v: number): number {
+  return v % TWO32;
+}
+
+/** The high half of a non-negative number as wordToDouble folds it: `floor(v / 2^32)`, unchecked. */
+export function doubleHi(v: number): number {
+  return Math.floor(v / TWO32);
 }
 
 /** The word `hi:lo` as an unsigned bigint. */

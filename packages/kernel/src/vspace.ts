@@ -14,7 +14,7 @@
  * (ipcbuffer.ts), as seL4 does. User programs' loads and stores go through translate.ts.
  */
 
-import { wordHi, wordLo } from '@tsel4/hal';
+import { doubleHi, doubleLo } from '@tsel4/hal';
 import {
   ASID_INVALID,
   type AsidPool,
@@ -203,7 +203,7 @@ export function performPageGetAddress(k: Kernel, paddr: number, isCall: boolean)
   if (isCall) {
     const buf = lookupIPCBuffer(true, t);
     setReg(t, k.arch.syscall.badgeReg, 0, 0);
-    const len = setMR(k, t, buf, 0, wordLo(paddr), wordHi(paddr));
+    const len = setMR(k, t, buf, 0, doubleLo(paddr), doubleHi(paddr));
     setReg(t, k.arch.syscall.infoReg, len, 0);
   }
   setThreadState(k, t, ThreadState.Running);

@@ -19,7 +19,7 @@
  * again, as re-executing that instruction would.
  */
 
-import { type ThreadContext, TrapKind, type UserProgram, wordHi, wordLo, wordToDouble } from '@tsel4/hal';
+import { doubleHi, doubleLo, type ThreadContext, TrapKind, type UserProgram, wordToDouble } from '@tsel4/hal';
 import { CRASH, FETCH_FAULT, type UserEnvironment, type UserThread } from '@tsel4/runtime';
 import type { NativeRam } from './ram.js';
 import { BridgeError, C, OP, type Shim, STOP, W } from './shim.js';
@@ -67,10 +67,10 @@ export class CThread implements UserProgram {
     this.info = base;
     const insn = shim.syscallInsn;
     const after = insn + a.syscall.trapInsnBytes;
-    this.insnLo = wordLo(insn);
-    this.insnHi = wordHi(insn);
-    this.afterLo = wordLo(after);
-    this.afterHi = wordHi(after);
+    this.insnLo = doubleLo(insn);
+    this.insnHi = doubleHi(insn);
+    this.afterLo = doubleLo(after);
+    this.afterHi = doubleHi(after);
     this.nextLo = 2 * a.nextIP;
   }
 
@@ -136,8 +136,8 @@ export class CThread implements UserProgram {
   private setWord(w: number, v: number): void {
     const a = this.host.shim.arena32;
     const i = this.info + 2 * w;
-    a[i] = wordLo(v);
-    a[i + 1] = wordHi(v);
+    a[i] = doubleLo(v);
+    a[i + 1] = doubleHi(v);
   }
 
   /** The C function returned into nothing: a fetch from address 0. */
@@ -188,5 +188,5 @@ export class CThread implements UserProgram {
 }
 
 function setWordReg(ctx: ThreadContext, r: number, v: number): void {
-  ctx.set(r, wordLo(v), wordHi(v));
+  ctx.set(r, doubleLo(v), doubleHi(v));
 }

@@ -4,7 +4,7 @@
  * sizeBits and isDevice bytes; each descriptor is two words.
  */
 
-import { type PhysicalMemory, wordHi, wordLo, wordToDouble } from '@tsel4/hal';
+import { doubleHi, doubleLo, type PhysicalMemory, wordToDouble } from '@tsel4/hal';
 
 /** Default CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS. */
 export const MAX_BOOTINFO_UNTYPED_CAPS = 230;
@@ -73,7 +73,7 @@ export function bootInfoSize(wordBits: 32 | 64): number {
 }
 
 function writeWord(mem: PhysicalMemory, addr: number, wordBits: 32 | 64, v: number): void {
-  if (wordBits === 64) mem.writeWord64(addr, wordLo(v), wordHi(v));
+  if (wordBits === 64) mem.writeWord64(addr, doubleLo(v), doubleHi(v));
   else mem.writeU32(addr, v >>> 0);
 }
 

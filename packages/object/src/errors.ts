@@ -8,7 +8,7 @@
  * LookupFault is seL4's lookup_fault_t: why resolving a cptr failed.
  */
 
-import { wordHi, wordLo, wordToDouble } from '@tsel4/hal';
+import { doubleHi, doubleLo, wordToDouble } from '@tsel4/hal';
 import {
   seL4_AlignmentError,
   seL4_DeleteFirst,
@@ -141,7 +141,7 @@ export class SyscallError {
 }
 
 function split(v: number): [number, number] {
-  return [wordLo(v), wordHi(v)];
+  return [doubleLo(v), doubleHi(v)];
 }
 
 /** A long-running operation stopped at a preemption point and must be restarted. */

@@ -15,7 +15,7 @@
  * returns to address 0 (an instruction fetch fault there).
  */
 
-import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordHi, wordLo, wordToDouble, wordToNumber, wordToUnsigned } from '@tsel4/hal';
+import { type Arch, doubleHi, doubleLo, type ThreadContext, TrapKind, type UserProgram, wordToDouble, wordToNumber, wordToUnsigned } from '@tsel4/hal';
 import {
   CRASH_INSN_ADDR,
   Finish,
@@ -257,8 +257,8 @@ export class UserThread implements UserProgram, RunningThread {
   private fetchFault(ctx: ThreadContext, addr: number): TrapKind {
     const a = ctx.arch;
     const f = FETCH_FAULT[a.name]!;
-    ctx.regs[2 * a.faultIP] = wordLo(addr);
-    ctx.regs[2 * a.faultIP + 1] = wordHi(addr);
+    ctx.regs[2 * a.faultIP] = doubleLo(addr);
+    ctx.regs[2 * a.faultIP + 1] = doubleHi(addr);
     // an address the VSpace does not map faults as the MMU reports it
     const kind = this.env.vm?.translate(ctx, addr, 2, FETCH_TRANSLATION) ?? null;
     if (kind !== null) return kind;

@@ -5,7 +5,7 @@
  * seL4.
  */
 
-import { wordHi, wordLo, wordToHex } from '@tsel4/hal';
+import { doubleHi, doubleLo, wordToHex } from '@tsel4/hal';
 import {
   activateThread,
   clampedLength,
@@ -326,7 +326,7 @@ export function handleUserLevelFault(c: EntryContext, number: number, code: numb
 /** seL4's handleVMFaultEvent. */
 export function handleVMFaultEvent(c: EntryContext, addr: number, fsr: number, prefetch: number): void {
   const k = c.k;
-  k.currentFault = new Fault(seL4_Fault_VMFault, wordLo(addr), wordHi(addr), prefetch, fsr, 0);
+  k.currentFault = new Fault(seL4_Fault_VMFault, doubleLo(addr), doubleHi(addr), prefetch, fsr, 0);
   handleFault(k, k.curThread);
   schedule(k);
   activateThread(k);

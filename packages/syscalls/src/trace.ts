@@ -17,7 +17,7 @@
  * chrometrace.ts turns a trace into Chrome trace-event JSON.
  */
 
-import { TrapKind, wordHi, wordLo, wordToHex } from '@tsel4/hal';
+import { doubleHi, doubleLo, TrapKind, wordToHex } from '@tsel4/hal';
 import type { KernelTracer } from '@tsel4/kernel';
 import {
   methodByLabel,
@@ -241,7 +241,7 @@ export class Tracer implements KernelTracer {
       });
     } else {
       s = new Slice(this.threadOf(tcb), 'fault', 'fault: VMFault', now, {
-        addr: hexWord(wordLo(tcb.ctx.vmFaultAddr), wordHi(tcb.ctx.vmFaultAddr)),
+        addr: hexWord(doubleLo(tcb.ctx.vmFaultAddr), doubleHi(tcb.ctx.vmFaultAddr)),
         fsr: tcb.ctx.vmFaultFsr,
         instruction: tcb.ctx.vmFaultPrefetch !== 0,
       });

@@ -10,7 +10,7 @@
  * are numbers (or bigints) below 2^53.
  */
 
-import { wordHi, wordLo } from '@tsel4/hal';
+import { doubleHi, doubleLo } from '@tsel4/hal';
 import { currentThread, MemoryOp, type MemoryPort, type Syscall } from './thread.js';
 
 function access(): MemoryPort {
@@ -76,7 +76,7 @@ export function tsel4_write32(vaddr: number | bigint, value: number | bigint): S
 /** Store `value` (taken modulo 2^64; -1 is all ones) as a 64-bit word at `vaddr`. */
 export function tsel4_write64(vaddr: number | bigint, value: number | bigint): Syscall<void> {
   if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
-    return access().begin(MemoryOp.Write64, vaddr, wordLo(value), wordHi(value)) as Syscall<void>;
+    return access().begin(MemoryOp.Write64, vaddr, doubleLo(value), doubleHi(value)) as Syscall<void>;
   }
   const [lo, hi] = halves(value, 64);
   return access().begin(MemoryOp.Write64, vaddr, lo, hi) as Syscall<void>;
