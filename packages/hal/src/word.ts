@@ -164,23 +164,8 @@ export function wordBits(lo: number, hi: number, start: number, n: number): numb
  * a CNode guard check (seL4's resolveAddressBits).
  */
 export function wordBitsEqual(lo: number, hi: number, start: number, n: number, gLo: number, gHi: number): boolean {
-  if (n === 0) return gLo === 0 && gHi === 0;
-  let vlo: number;
-  let vhi: number;
-  if (start === 0) {
-    vlo = lo;
-    vhi = hi;
-  } else if (start < 32) {
-    vlo = (lo >>> start) | (hi << (32 - start));
-    vhi = hi >>> start;
-  } else {
-    vlo = hi >>> (start - 32);
-    vhi = 0;
-  }
-  if (n < 32) return (vlo & ((1 << n) - 1)) >>> 0 === gLo && gHi === 0;
-  if (vlo >>> 0 !== gLo) return false;
-  if (n === 32) return gHi === 0;
-  return (vhi & ((1 << (n - 32)) - 1)) >>> 0 === gHi;
+  if (n <= 32) return wordBits(lo, hi, start, n) === gLo && gHi === 0;
+  return wordBits(lo, hi, start, 32) === gLo && wordBits(lo, hi, start + 32, n - 32) === gHi;
 }
 
 /** True when the words `aHi:aLo` and `bHi:bLo` are equal. */

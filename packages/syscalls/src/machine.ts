@@ -262,7 +262,7 @@ export class Machine implements EntryContext {
         regs[fi] = next - bytes;
         regs[fi + 1] = regs[ni + 1]!;
       } else {
-        regs[fi] = next + 4294967296 - bytes;
+        regs[fi] = (next - bytes) >>> 0;
         regs[fi + 1] = (regs[ni + 1]! - 1) >>> 0;
       }
       const sLo = regs[this.sysIdx]!;
