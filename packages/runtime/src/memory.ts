@@ -17,7 +17,7 @@
  */
 
 import { type PhysicalMemory, type ThreadContext, TrapKind, wordToNumber } from '@tsel4/hal';
-import { type MemoryPort, MemoryOp as Op, type TrapToken } from '@tsel4/libsel4';
+import { type MemoryPort, MemoryOp, type TrapToken } from '@tsel4/libsel4';
 import { MEMORY_TRAP } from './trap.js';
 import type { UserThread } from './thread.js';
 
@@ -43,6 +43,10 @@ export interface UserVM {
    */
   translate(ctx: ThreadContext, vaddr: number, access: 0 | 1 | 2, out: UserTranslation): TrapKind | null;
 }
+
+/** The kinds of access (libsel4's numbering), as a local constant: next() switches on them. */
+const Op = { ...MemoryOp } as const;
+type Op = MemoryOp;
 
 const TRAP_RESULT: IteratorYieldResult<TrapToken> = Object.freeze({ value: MEMORY_TRAP, done: false });
 

@@ -14,7 +14,9 @@ import { doubleHi, doubleLo } from '@tsel4/hal';
 import { currentThread, MemoryOp, type MemoryPort, type Syscall } from './thread.js';
 
 function access(): MemoryPort {
-  return currentThread().memoryAccess();
+  const t = currentThread();
+  // the field first: no call on the path every access takes once the thread has its port
+  return t.memory ?? t.memoryAccess();
 }
 
 function halves(v: number | bigint, bits: 8 | 16 | 32 | 64): [number, number] {

@@ -122,7 +122,9 @@ export interface RunningThread {
   readonly sysIdx: number;
   /** Load MR0..n-1 from the buffer into the message registers (before a send). */
   copyMRBufferToRegs(): void;
-  /** The thread's loads and stores. */
+  /** The thread's loads and stores, once made (memoryAccess() makes them on first use). */
+  readonly memory: MemoryPort | null;
+  /** The thread's loads and stores, made on first use. */
   memoryAccess(): MemoryPort;
 }
 
