@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { BOARDS } from '@tsel4/hal';
-import { seL4_CapInitThreadTCB, seL4_TCB_Suspend, type ThreadFunction, type TrapToken, UserThread } from '@tsel4/libsel4';
+import { seL4_CapInitThreadTCB, seL4_TCB_Suspend, type ThreadFunction, type TrapToken } from '@tsel4/libsel4';
+import { UserThread } from '@tsel4/runtime';
 import { Machine, type RunResult, toChromeTrace, Tracer } from '@tsel4/syscalls';
 import type { RunOptions } from './args.js';
 import type { Program } from './apps.js';

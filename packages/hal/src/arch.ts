@@ -60,6 +60,11 @@ export interface SyscallConvention {
 }
 
 /** One architecture. Everything a kernel needs to know about it that seL4 makes visible. */
+/** tsel4's kinds of paging structure across the arches (the kernel's PagingObject kinds). */
+export type PagingKind = 'pml4' | 'pdpt' | 'pd' | 'pt' | 'vspace' | 'iopt';
+/** The kinds a VSpace root can be. */
+export type VSpaceRootKind = 'pml4' | 'vspace' | 'pd' | 'pt';
+
 export interface Arch {
   readonly name: ArchName;
   /** seL4_WordBits. */
@@ -97,6 +102,14 @@ export interface Arch {
   /** Link register for the return address, or null where it is on the stack (x86). */
   readonly linkReg: number | null;
   readonly objects: ObjectSizes;
+  /**
+   * The kind of paging structure at each level of a walk, the VSpace root first (seL4's
+   * PML4/PDPT/PD/PT on x86_64, VSpace then page tables on aarch64, page tables at every level on
+   * riscv64).
+   */
+  readonly pagingKinds: readonly [root: VSpaceRootKind, ...below: PagingKind[]];
+  /** The arch has x86 I/O ports (an IOPortControl cap at boot, a port bus on the board). */
+  readonly ioPorts: boolean;
   /**
    * seL4's sanitiseRegister for a user-written register value (WriteRegisters, fault replies),
    * on the word `hi:lo`; returns the sanitised halves.
@@ -185,6 +198,8 @@ export const x86_64: Arch = {
     vspaceBits: 12,
     asidPoolBits: 12,
   },
+  pagingKinds: ['pml4', 'pdpt', 'pd', 'pt'],
+  ioPorts: true,
   sanitise(reg, lo, hi) {
     // seL4: Mode_sanitiseRegister then sanitiseRegister (src/arch/x86/.../registerset.c)
     if (reg === x64('FaultIP') || reg === x64('NextIP') || reg === x64('FS_BASE') || reg === x64('GS_BASE')) {
@@ -264,6 +279,8 @@ export const aarch64: Arch = {
     vspaceBits: 12,
     asidPoolBits: 12,
   },
+  pagingKinds: ['vspace', 'pt', 'pt', 'pt'],
+  ioPorts: false,
   sanitise(reg, lo, hi) {
     // seL4: sanitiseRegister (include/arch/arm/arch/64/mode/kernel/thread.h), no hypervisor
     if (reg === a64('SPSR_EL1')) return [((lo & 0xf0000000) | A64_PSTATE_USER) >>> 0, 0];
@@ -332,6 +349,8 @@ export const riscv64: Arch = {
     vspaceBits: 12,
     asidPoolBits: 12,
   },
+  pagingKinds: ['pt', 'pt', 'pt'],
+  ioPorts: false,
   sanitise(_reg, lo, hi) {
     return [lo, hi];
   },
@@ -393,6 +412,8 @@ export const ia32: Arch = {
     vspaceBits: 12,
     asidPoolBits: 12,
   },
+  pagingKinds: ['pd', 'pt'],
+  ioPorts: true,
   sanitise(reg, lo, hi) {
     if (reg === ia('FLAGS')) {
       let v = lo | X86_FLAGS_HIGH;
@@ -464,6 +485,8 @@ export const aarch32: Arch = {
     vspaceBits: 14,
     asidPoolBits: 12,
   },
+  pagingKinds: ['vspace', 'pt'],
+  ioPorts: false,
   sanitise(reg, lo, hi) {
     // seL4: sanitiseRegister (include/arch/arm/arch/32/mode/kernel/thread.h)
     if (reg === a32('CPSR')) return [((lo & 0xf8000000) | A32_CPSR_USER) >>> 0, 0];

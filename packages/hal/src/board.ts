@@ -174,7 +174,7 @@ export class Board {
     this.memory = new PhysicalMemory(spec.name, [...this.ram, ...spec.devices], backing);
     this.irq = new InterruptController(spec.maxIrq, spec.timerIrq);
     this.cpu = new Cpu(this.arch, this.irq, tickCycles);
-    this.ioPorts = this.arch.name === 'x86_64' || this.arch.name === 'ia32' ? new IoPortBus() : null;
+    this.ioPorts = this.arch.ioPorts ? new IoPortBus() : null;
     this.com1 = spec.name === 'pc99' ? new Uart16550(COM1_BASE, (b) => this.console.putChar(b)) : null;
     if (this.com1 !== null) this.ioPorts?.attach(COM1_BASE, COM1_LAST, this.com1);
   }

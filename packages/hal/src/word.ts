@@ -86,6 +86,29 @@ export function wordToNumber(lo: number, hi: number): number {
   );
 }
 
+/**
+ * The word `hi:lo` as an unsigned number, unchecked: exact below 2^53, the nearest double above.
+ * For values that are small by construction (addresses, lengths, depths) or only compared or
+ * printed; a user's word that must stay exact is read with wordToNumber, wordToUnsigned or
+ * wordToBigInt. Its inverse is doubleLo/doubleHi.
+ */
+export function wordToDouble(lo: number, hi: number): number {
+  return hi * TWO32 + lo;
+}
+
+/**
+ * The low half of a non-negative number as wordToDouble folds it: `v mod 2^32`, unchecked (exact
+ * for integers; unlike wordLo it never throws, so it also splits a double at or above 2^64).
+ */
+export function doubleLo(v: number): number {
+  return v % TWO32;
+}
+
+/** The high half of a non-negative number as wordToDouble folds it: `floor(v / 2^32)`, unchecked. */
+export function doubleHi(v: number): number {
+  return Math.floor(v / TWO32);
+}
+
 /** The word `hi:lo` as an unsigned bigint. */
 export function wordToBigInt(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -112,20 +135,37 @@ export function mask32(bits: number): number {
 }
 
 /**
- * Extract `n` bits (n ≤ 32) starting at bit `start` (0..63) of the word `hi:lo`, as an unsigned
- * number. Bits above bit 63 read as zero.
+ * Bits [start, start + n) of the word `hi:lo` as an unsigned number (n ≤ 52, so it is exact: CNode
+ * radix widths always are). Bits above bit 63 read as zero. Shift counts stay below 32, since JS
+ * takes them modulo 32.
  */
 export function wordBits(lo: number, hi: number, start: number, n: number): number {
-  if (n === 0) return 0;
-  let v: number;
-  if (start >= 32) {
-    v = start >= 64 ? 0 : hi >>> (start - 32);
-  } else if (start === 0) {
-    v = lo;
+  let vlo: number;
+  let vhi: number;
+  if (start === 0) {
+    vlo = lo;
+    vhi = hi;
+  } else if (start < 32) {
+    vlo = (lo >>> start) | (hi << (32 - start));
+    vhi = hi >>> start;
+  } else if (start < 64) {
+    vlo = hi >>> (start - 32);
+    vhi = 0;
   } else {
-    v = (lo >>> start) | (hi << (32 - start));
+    return 0;
   }
-  return n >= 32 ? v >>> 0 : (v & mask32(n)) >>> 0;
+  if (n < 32) return (vlo & ((1 << n) - 1)) >>> 0;
+  if (n === 32) return vlo >>> 0;
+  return ((vhi & ((1 << (n - 32)) - 1)) >>> 0) * TWO32 + (vlo >>> 0);
+}
+
+/**
+ * True when bits [start, start + n) of `hi:lo` (start + n ≤ 64, n ≤ 63) equal the word `gHi:gLo`:
+ * a CNode guard check (seL4's resolveAddressBits).
+ */
+export function wordBitsEqual(lo: number, hi: number, start: number, n: number, gLo: number, gHi: number): boolean {
+  if (n <= 32) return wordBits(lo, hi, start, n) === gLo && gHi === 0;
+  return wordBits(lo, hi, start, 32) === gLo && wordBits(lo, hi, start + 32, n - 32) === gHi;
 }
 
 /** True when the words `aHi:aLo` and `bHi:bLo` are equal. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { wordBits, wordFitsNumber, wordHi, wordLo, wordToBigInt, wordToHex, wordToNumber } from '../src/index.js';
+import { doubleHi, doubleLo, wordBits, wordBitsEqual, wordFitsNumber, wordHi, wordLo, wordToBigInt, wordToDouble, wordToHex, wordToNumber } from '../src/index.js';
 
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
 
@@ -49,6 +49,26 @@ describe('word halves', () => {
         expect(wordBits(wordLo(v), wordHi(v), start, n)).toBe(expected);
       }),
     );
+  });
+
+  it('extracts fields up to 52 bits wide, and compares fields up to 63 bits wide with a word', () => {
+    fc.assert(
+      fc.property(u64, fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 }), u64, (v, start, n0, other) => {
+        const n = Math.min(n0, 64 - start);
+        const field = (v >> BigInt(start)) & ((1n << BigInt(n)) - 1n);
+        if (n <= 52) expect(wordBits(wordLo(v), wordHi(v), start, n)).toBe(Number(field));
+        expect(wordBitsEqual(wordLo(v), wordHi(v), start, n, wordLo(field), wordHi(field))).toBe(true);
+        const g = BigInt.asUintN(64, other);
+        expect(wordBitsEqual(wordLo(v), wordHi(v), start, n, wordLo(g), wordHi(g))).toBe(g === field);
+      }),
+    );
+  });
+
+  it('folds halves into a double and splits it back as the arithmetic does', () => {
+    expect(wordToDouble(5, 1)).toBe(4294967301);
+    expect(wordToDouble(0xffffffff, 0xffffffff)).toBe(2 ** 64);
+    expect([doubleLo(4294967301), doubleHi(4294967301)]).toEqual([5, 1]);
+    expect([doubleLo(2 ** 64), doubleHi(2 ** 64)]).toEqual([0, 2 ** 32]);
   });
 
   it('formats words in hex', () => {

@@ -136,9 +136,7 @@ export function splitRegion(start: number, end: number, minBits: number, maxBits
 
 /** The kind of paging structure at `level` of the walk (0 = the VSpace root). */
 function pagingKindAt(k: Kernel, level: number): PagingKind {
-  if (level === 0) return k.vspaceRootKind;
-  if (k.arch.name === 'x86_64') return (['pml4', 'pdpt', 'pd', 'pt'] as const)[level]!;
-  return 'pt';
+  return k.arch.pagingKinds[level]!;
 }
 
 /**
@@ -241,7 +239,7 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   writeSlot(slot(seL4_CapInitThreadCNode), rootCap);
   writeSlot(slot(seL4_CapDomain), DOMAIN_CAP);
   writeSlot(slot(seL4_CapIRQControl), IRQ_CONTROL_CAP);
-  if (arch.name === 'x86_64' || arch.name === 'ia32') writeSlot(slot(seL4_CapIOPortControl), IO_PORT_CONTROL_CAP);
+  if (arch.ioPorts) writeSlot(slot(seL4_CapIOPortControl), IO_PORT_CONTROL_CAP);
   let next = seL4_NumInitialCaps;
   const provide = (c: Cap) => writeSlot(slot(next++), c);
   const region = (from: number): seL4_SlotRegion => ({ start: from, end: next });

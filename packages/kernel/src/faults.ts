@@ -8,7 +8,7 @@
  * writes the reply's words into its registers first and restarts it only if the label is 0.
  */
 
-import { faultName, seL4_Fault_CapFault, seL4_Fault_UnknownSyscall, seL4_Fault_UserException, seL4_Fault_VMFault, msgInfoLabel, msgInfoLength } from '@tsel4/libsel4';
+import { faultName, seL4_Fault_CapFault, seL4_Fault_UnknownSyscall, seL4_Fault_UserException, seL4_Fault_VMFault, msgInfoHi, msgInfoLabel, msgInfoLength, msgInfoLo } from '@tsel4/libsel4';
 import { CapType, capFault, type Fault, LookupFault, type Endpoint, type Tcb, ThreadState } from '@tsel4/object';
 import { wordToHex } from '@tsel4/hal';
 import { lookupCap } from './cspace.js';
@@ -121,7 +121,8 @@ function setMRsFault(k: Kernel, sender: Tcb, receiver: Tcb, recvBuf: number): nu
 /** seL4's doFaultTransfer: the fault message instead of a normal one. */
 export function doFaultTransfer(k: Kernel, badgeLo: number, badgeHi: number, sender: Tcb, receiver: Tcb, recvBuf: number): void {
   const sent = setMRsFault(k, sender, receiver, recvBuf);
-  setReg(receiver, k.arch.syscall.infoReg, ((sender.fault!.type << 12) | sent) >>> 0, 0);
+  const label = sender.fault!.type;
+  setReg(receiver, k.arch.syscall.infoReg, msgInfoLo(label, 0, 0, sent), msgInfoHi(k.wordBits, label));
   setReg(receiver, k.arch.syscall.badgeReg, badgeLo, badgeHi);
 }
 

@@ -11,6 +11,7 @@
  * which caps to the endpoint the message travels on are unwrapped into their badges.
  */
 
+import { wordToDouble } from '@tsel4/hal';
 import {
   IPCBUF_CAPS_OR_BADGES,
   IPCBUF_RECEIVE_CNODE,
@@ -18,7 +19,9 @@ import {
   IPCBUF_RECEIVE_INDEX,
   msgInfoExtraCaps,
   msgInfoLabel,
+  msgInfoHi,
   msgInfoLength,
+  msgInfoLo,
   seL4_MsgMaxExtraCaps,
   seL4_MsgMaxLength,
 } from '@tsel4/libsel4';
@@ -44,6 +47,7 @@ import {
   TCB_REPLY,
   type TcbQueue,
   ThreadState,
+  writeSlot,
 } from '@tsel4/object';
 import { lookupCap, lookupSlot } from './cspace.js';
 import { doFaultTransfer, handleFaultReply } from './faults.js';
@@ -51,7 +55,7 @@ import { bufHi, bufLo, lookupIPCBuffer, NO_BUFFER, setBuf, setMR } from './ipcbu
 import type { Kernel } from './kernel.js';
 import { regHi, regLo, setReg } from './registers.js';
 import { possibleSwitchTo, rescheduleRequired, scheduleTCB, setThreadState, tcbSchedEnqueue } from './scheduler.js';
-import { cancelSignal } from './signal.js';
+import { cancelSignal, completeSignal } from './signal.js';
 
 /** The sender's message length as the kernel reads it: clamped to seL4_MsgMaxLength. */
 export function clampedLength(infoLo: number): number {
@@ -108,7 +112,7 @@ function getReceiveSlot(k: Kernel, receiver: Tcb, buf: number): Cte | null {
   if (cnode === null) return null;
   const depthLo = bufLo(k, buf, IPCBUF_RECEIVE_DEPTH);
   const depthHi = bufHi(k, buf, IPCBUF_RECEIVE_DEPTH);
-  const depth = depthHi * 4294967296 + depthLo;
+  const depth = wordToDouble(depthLo, depthHi);
   const r = lookupTargetSlot(
     cnode,
     bufLo(k, buf, IPCBUF_RECEIVE_INDEX),
@@ -173,7 +177,7 @@ function doNormalTransfer(
   const transferred = copyMRs(k, sender, sendBuf, receiver, recvBuf, clampedLength(tagLo));
   const caps = transferCaps(k, ep, receiver, recvBuf);
   // label kept; capsUnwrapped, extraCaps and length recomputed
-  const lo = ((tagLo & 0xfffff000) | ((caps >>> 2) << 9) | ((caps & 3) << 7) | transferred) >>> 0;
+  const lo = msgInfoLo(msgInfoLabel(tagLo, tagHi), caps >>> 2, caps & 3, transferred);
   setReg(receiver, infoReg, lo, tagHi);
   setReg(receiver, k.arch.syscall.badgeReg, badgeLo, badgeHi);
 }
@@ -197,8 +201,16 @@ export function doIPCTransfer(
   if (k.tracer !== null) k.tracer.ipcTransfer(sender, receiver, ep, badgeLo, badgeHi);
 }
 
-/** The reply cap naming `caller` (one shared immutable object per thread and grant right). */
-function replyCapFor(caller: Tcb, canGrant: boolean): Cap {
+/** seL4's doNBRecvFailedTransfer: nothing was there; only the badge register is written (0). */
+export function doNBRecvFailedTransfer(k: Kernel, t: Tcb): void {
+  setReg(t, k.arch.syscall.badgeReg, 0, 0);
+}
+
+/**
+ * The reply cap naming `caller` (one shared immutable object per thread and grant right), as
+ * setupCallerCap and the fastpath put it in the receiver's caller slot.
+ */
+export function replyCapFor(caller: Tcb, canGrant: boolean): Cap {
   if (canGrant) return (caller.replyCapGrant ??= replyCap(caller, false, true));
   return (caller.replyCapNoGrant ??= replyCap(caller, false, false));
 }
@@ -217,13 +229,7 @@ export function deleteCallerCap(k: Kernel, receiver: Tcb): void {
 /** seL4's setupReplyMaster: give a thread its master reply cap (when it first starts). */
 export function setupReplyMaster(t: Tcb): void {
   const slot = t.ctes[TCB_REPLY]!;
-  if (slot.cap.type === CapType.Null) {
-    slot.cap = replyCap(t, true, true);
-    slot.mdbPrev = null;
-    slot.mdbNext = null;
-    slot.revocable = true;
-    slot.firstBadged = true;
-  }
+  if (slot.cap.type === CapType.Null) writeSlot(slot, replyCap(t, true, true));
 }
 
 /** seL4's sendIPC (classic). */
@@ -269,17 +275,6 @@ export function sendIPC(
       return;
     }
   }
-}
-
-/** seL4's completeSignal: deliver an active notification to `tcb` (badge register only). */
-export function completeSignal(k: Kernel, ntfn: Notification, tcb: Tcb): void {
-  setReg(tcb, k.arch.syscall.badgeReg, ntfn.wordLo, ntfn.wordHi);
-  ntfn.state = NtfnState.Idle;
-}
-
-/** seL4's doNBRecvFailedTransfer: nothing was there; only the badge register is written (0). */
-export function doNBRecvFailedTransfer(k: Kernel, t: Tcb): void {
-  setReg(t, k.arch.syscall.badgeReg, 0, 0);
 }
 
 /** seL4's receiveIPC (classic): `cap` is an endpoint cap with Read. */
@@ -336,7 +331,7 @@ export function replyFromKernelError(k: Kernel, t: Tcb, err: SyscallError): void
   let len = 0;
   const words = err.extra;
   for (let i = 0; i < words.length; i++) len = setMR(k, t, buf, i, words[i]![0], words[i]![1]);
-  setReg(t, k.arch.syscall.infoReg, ((err.type << 12) | len) >>> 0, 0);
+  setReg(t, k.arch.syscall.infoReg, msgInfoLo(err.type, 0, 0, len), msgInfoHi(k.wordBits, err.type));
 }
 
 /** seL4's doReplyTransfer (classic): answer the thread blocked on the reply cap in `slot`. */

@@ -153,7 +153,7 @@ export class Kernel {
     this.badgeIdx = 2 * board.arch.syscall.badgeReg;
     this.infoIdx = 2 * board.arch.syscall.infoReg;
     const n = board.arch.name;
-    this.vspaceRootKind = n === 'x86_64' ? 'pml4' : n === 'aarch64' ? 'vspace' : n === 'ia32' ? 'pd' : 'pt';
+    this.vspaceRootKind = board.arch.pagingKinds[0];
     this.vspace = vspaceGeometry(n);
     this.asidTable = new Array<AsidPool | null>(2 ** (this.vspace?.seL4_NumASIDPoolsBits ?? 0)).fill(null);
     const nq = config.numDomains * config.numPriorities;

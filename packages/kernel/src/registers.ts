@@ -3,6 +3,7 @@
  * halves so that no word loses bits.
  */
 
+import { wordToDouble } from '@tsel4/hal';
 import type { Tcb } from '@tsel4/object';
 
 /** Low half of register r. */
@@ -32,7 +33,7 @@ export function copyReg(from: Tcb, r: number, to: Tcb, r2: number): void {
 
 /** Register r as a number: exact for the values kernel logic compares (the high half folded in). */
 export function regNumber(t: Tcb, r: number): number {
-  return t.ctx.regs[2 * r + 1]! * 4294967296 + t.ctx.regs[2 * r]!;
+  return wordToDouble(t.ctx.regs[2 * r]!, t.ctx.regs[2 * r + 1]!);
 }
 
 /** seL4's getRestartPC: FaultIP. */

@@ -6,10 +6,16 @@
  */
 
 import { queueAppend, queueRemove, type Notification, NtfnState, type Tcb, ThreadState, type Cap } from '@tsel4/object';
-import { cancelIPC, completeSignal, doNBRecvFailedTransfer, restartAllQueued } from './ipc.js';
+import { cancelIPC, doNBRecvFailedTransfer, restartAllQueued } from './ipc.js';
 import type { Kernel } from './kernel.js';
 import { setReg } from './registers.js';
 import { possibleSwitchTo, scheduleTCB, setThreadState } from './scheduler.js';
+
+/** seL4's completeSignal (notification.c): deliver an active notification to `tcb` (badge register only). */
+export function completeSignal(k: Kernel, ntfn: Notification, tcb: Tcb): void {
+  setReg(tcb, k.arch.syscall.badgeReg, ntfn.wordLo, ntfn.wordHi);
+  ntfn.state = NtfnState.Idle;
+}
 
 function setActive(ntfn: Notification, badgeLo: number, badgeHi: number): void {
   ntfn.state = NtfnState.Active;

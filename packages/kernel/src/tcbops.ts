@@ -5,6 +5,7 @@
  * stop part-way (preempted while deleting the old caps), like seL4's.
  */
 
+import { msgInfoLo } from '@tsel4/libsel4';
 import {
   type Cap,
   type Cte,
@@ -108,7 +109,7 @@ export function invokeTCB_ReadRegisters(k: Kernel, src: Tcb, suspendSource: bool
         setMR(k, thread, buf, i + nFrame, regLo(src, ctx[nFrame + i]!), regHi(src, ctx[nFrame + i]!));
       }
     }
-    setReg(thread, a.syscall.infoReg, (i + j) & 0x7f, 0);
+    setReg(thread, a.syscall.infoReg, msgInfoLo(0, 0, 0, i + j), 0);
   }
   setThreadState(k, thread, ThreadState.Running);
 }

@@ -20,7 +20,7 @@
  *   RISCVInstructionAccessFault (1, with PrefetchFault 1).
  *
  * Instruction fetches are not checked against the page tables: a program's code is a TypeScript
- * function found by its address in the code space (libsel4's runtime), not bytes in memory. Only
+ * function found by its address in the code space (@tsel4/runtime), not bytes in memory. Only
  * when a PC has no code behind it does the runtime ask for the walk, to report the fault the
  * hardware would (an unmapped page, or a page mapped execute-never on ARM and RISC-V).
  */

@@ -14,6 +14,7 @@
  * (ipcbuffer.ts), as seL4 does. User programs' loads and stores go through translate.ts.
  */
 
+import { doubleHi, doubleLo } from '@tsel4/hal';
 import {
   ASID_INVALID,
   type AsidPool,
@@ -204,7 +205,7 @@ export function performPageGetAddress(k: Kernel, paddr: number, isCall: boolean)
   if (isCall) {
     const buf = lookupIPCBuffer(true, t);
     setReg(t, k.arch.syscall.badgeReg, 0, 0);
-    const len = setMR(k, t, buf, 0, paddr % 4294967296, Math.floor(paddr / 4294967296));
+    const len = setMR(k, t, buf, 0, doubleLo(paddr), doubleHi(paddr));
     setReg(t, k.arch.syscall.infoReg, len, 0);
   }
   setThreadState(k, t, ThreadState.Running);

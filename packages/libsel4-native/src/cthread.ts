@@ -19,12 +19,11 @@
  * again, as re-executing that instruction would.
  */
 
-import { type ThreadContext, TrapKind, type UserProgram } from '@tsel4/hal';
-import { CRASH, FETCH_FAULT, type UserEnvironment, type UserThread } from '@tsel4/libsel4';
+import { doubleHi, doubleLo, type ThreadContext, TrapKind, type UserProgram, wordToDouble } from '@tsel4/hal';
+import { CRASH, FETCH_FAULT, type UserEnvironment, type UserThread } from '@tsel4/runtime';
 import type { NativeRam } from './ram.js';
 import { BridgeError, C, OP, type Shim, STOP, W } from './shim.js';
 
-const TWO32 = 4294967296;
 const SIGABRT = 6;
 const X86_PAGE_FAULT = 14;
 
@@ -68,10 +67,10 @@ export class CThread implements UserProgram {
     this.info = base;
     const insn = shim.syscallInsn;
     const after = insn + a.syscall.trapInsnBytes;
-    this.insnLo = insn % TWO32;
-    this.insnHi = Math.floor(insn / TWO32);
-    this.afterLo = after % TWO32;
-    this.afterHi = Math.floor(after / TWO32);
+    this.insnLo = doubleLo(insn);
+    this.insnHi = doubleHi(insn);
+    this.afterLo = doubleLo(after);
+    this.afterHi = doubleHi(after);
     this.nextLo = 2 * a.nextIP;
   }
 
@@ -88,7 +87,7 @@ export class CThread implements UserProgram {
         regs[nl + 1] = this.afterHi;
         return TrapKind.Syscall;
       }
-      const pc = hi * TWO32 + lo;
+      const pc = wordToDouble(lo, hi);
       if (pc === this.deadPc) return this.fault(ctx, this.deadKind, this.deadA, this.deadB, this.deadC);
       if (!this.host.owns(pc)) {
         this.inSyscall = false;
@@ -131,14 +130,14 @@ export class CThread implements UserProgram {
   private word(w: number): number {
     const a = this.host.shim.arena32;
     const i = this.info + 2 * w;
-    return a[i + 1]! * TWO32 + a[i]!;
+    return wordToDouble(a[i]!, a[i + 1]!);
   }
 
   private setWord(w: number, v: number): void {
     const a = this.host.shim.arena32;
     const i = this.info + 2 * w;
-    a[i] = v % TWO32;
-    a[i + 1] = Math.floor(v / TWO32);
+    a[i] = doubleLo(v);
+    a[i + 1] = doubleHi(v);
   }
 
   /** The C function returned into nothing: a fetch from address 0. */
@@ -189,5 +188,5 @@ export class CThread implements UserProgram {
 }
 
 function setWordReg(ctx: ThreadContext, r: number, v: number): void {
-  ctx.set(r, v % TWO32, Math.floor(v / TWO32));
+  ctx.set(r, doubleLo(v), doubleHi(v));
 }

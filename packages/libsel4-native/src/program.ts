@@ -15,7 +15,7 @@
 
 import { unlinkSync } from 'node:fs';
 import { type ThreadContext, type UserProgram } from '@tsel4/hal';
-import type { ForeignCode, UserEnvironment, UserThread } from '@tsel4/libsel4';
+import type { ForeignCode, UserEnvironment, UserThread } from '@tsel4/runtime';
 import { type BuildOptions, buildProgram } from './build.js';
 import { CThread, type ThreadHost } from './cthread.js';
 import { NativeRam } from './ram.js';

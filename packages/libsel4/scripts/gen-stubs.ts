@@ -65,7 +65,7 @@ export function generate(): string {
     '',
     "import type { seL4_CPtr, seL4_Word } from './syscalls.js';",
     "import { invokeMethod, readRegistersInto, resultOf, type seL4_UserContext } from './invoke.js';",
-    "import type { Syscall, TrapToken } from './runtime.js';",
+    "import type { Syscall, TrapToken } from './thread.js';",
     '',
   ];
   for (const [name, { m, archs }] of stubs) {

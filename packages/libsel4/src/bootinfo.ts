@@ -4,7 +4,7 @@
  * sizeBits and isDevice bytes; each descriptor is two words.
  */
 
-import type { PhysicalMemory } from '@tsel4/hal';
+import { doubleHi, doubleLo, type PhysicalMemory, wordToDouble } from '@tsel4/hal';
 
 /** Default CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS. */
 export const MAX_BOOTINFO_UNTYPED_CAPS = 230;
@@ -73,12 +73,12 @@ export function bootInfoSize(wordBits: 32 | 64): number {
 }
 
 function writeWord(mem: PhysicalMemory, addr: number, wordBits: 32 | 64, v: number): void {
-  if (wordBits === 64) mem.writeWord64(addr, v % 4294967296, Math.floor(v / 4294967296));
+  if (wordBits === 64) mem.writeWord64(addr, doubleLo(v), doubleHi(v));
   else mem.writeU32(addr, v >>> 0);
 }
 
 function readWord(mem: PhysicalMemory, addr: number, wordBits: 32 | 64): number {
-  if (wordBits === 64) return mem.readWordHi(addr) * 4294967296 + mem.readWordLo(addr);
+  if (wordBits === 64) return wordToDouble(mem.readWordLo(addr), mem.readWordHi(addr));
   return mem.readU32(addr);
 }
 

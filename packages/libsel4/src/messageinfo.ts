@@ -44,6 +44,11 @@ export function msgInfoLabel(lo: number, hi: number): number {
   return (lo >>> 12) + hi * TWO20;
 }
 
+/** seL4_MessageInfo_set_capsUnwrapped on the low half: the new low half. */
+export function msgInfoSetCapsUnwrapped(lo: number, capsUnwrapped: number): number {
+  return ((lo & ~0xe00) | ((capsUnwrapped & 0x7) << 9)) >>> 0;
+}
+
 /**
  * Low half of the word for these fields. `label` must be a non-negative integer; its bits above the
  * label width are dropped.

@@ -1,5 +1,5 @@
 // Digest 1.4 (IPC buffer) and 10 (bootinfo): typed views over board memory.
-import { createBoard } from '@tsel4/hal';
+import { aarch64, createBoard, riscv64, x86_64 } from '@tsel4/hal';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as L from '../src/index.js';
@@ -58,5 +58,17 @@ describe('bootinfo layout (digest 10)', () => {
       L.writeBootInfo(b.memory, base, b.arch.wordBits, bi);
       expect(L.readBootInfo(b.memory, base, b.arch.wordBits)).toEqual(bi);
     }
+  });
+});
+
+describe("the arch description's paging kinds", () => {
+  it('name one kind per level of each VSpace geometry, the root first', () => {
+    for (const arch of [x86_64, aarch64, riscv64]) {
+      const g = L.vspaceGeometry(arch.name)!;
+      expect(arch.pagingKinds.length).toBe(g.levels.length);
+    }
+    expect(x86_64.pagingKinds).toEqual(['pml4', 'pdpt', 'pd', 'pt']);
+    expect(aarch64.pagingKinds[0]).toBe('vspace');
+    expect(riscv64.pagingKinds[0]).toBe('pt');
   });
 });

@@ -11,13 +11,13 @@
  * the same bit counts. Cptrs are words given as two 32-bit halves.
  */
 
+import { wordBits, wordBitsEqual } from '@tsel4/hal';
 import { type Cap, CapType } from './cap.js';
 import { Cte, type CteOwner } from './cte.js';
 import { LookupFault, SyscallError } from './errors.js';
 import { KObject } from './kobject.js';
 
 const DENSE_LIMIT_BITS = 16;
-const TWO32 = 4294967296;
 
 export class CNodeObj extends KObject implements CteOwner {
   private readonly dense: (Cte | undefined)[] | null;
@@ -115,51 +115,6 @@ export class LookupResult {
 }
 
 /**
- * Bits [start, start + n) of the word `hi:lo` as a number (n ≤ 52: radix widths always are).
- * Shift counts stay below 32, since JS takes them modulo 32.
- */
-export function bitsAsNumber(lo: number, hi: number, start: number, n: number): number {
-  let vlo: number;
-  let vhi: number;
-  if (start === 0) {
-    vlo = lo;
-    vhi = hi;
-  } else if (start < 32) {
-    vlo = (lo >>> start) | (hi << (32 - start));
-    vhi = hi >>> start;
-  } else if (start < 64) {
-    vlo = hi >>> (start - 32);
-    vhi = 0;
-  } else {
-    return 0;
-  }
-  if (n < 32) return (vlo & ((1 << n) - 1)) >>> 0;
-  if (n === 32) return vlo >>> 0;
-  return ((vhi & ((1 << (n - 32)) - 1)) >>> 0) * TWO32 + (vlo >>> 0);
-}
-
-/** True when bits [start, start + n) of `hi:lo` equal the guard `gHi:gLo` (n ≤ 63). */
-export function guardMatches(lo: number, hi: number, start: number, n: number, gLo: number, gHi: number): boolean {
-  if (n === 0) return gLo === 0 && gHi === 0;
-  let vlo: number;
-  let vhi: number;
-  if (start === 0) {
-    vlo = lo;
-    vhi = hi;
-  } else if (start < 32) {
-    vlo = (lo >>> start) | (hi << (32 - start));
-    vhi = hi >>> start;
-  } else {
-    vlo = hi >>> (start - 32);
-    vhi = 0;
-  }
-  if (n < 32) return (vlo & ((1 << n) - 1)) >>> 0 === gLo && gHi === 0;
-  if (vlo >>> 0 !== gLo) return false;
-  if (n === 32) return gHi === 0;
-  return (vhi & ((1 << (n - 32)) - 1)) >>> 0 === gHi;
-}
-
-/**
  * seL4's resolveAddressBits: resolve `nBits` bits of the cptr `hi:lo` starting from `nodeCap`.
  * Fills `out` and returns true on success, or sets out.fault and returns false.
  */
@@ -176,7 +131,7 @@ export function resolveAddressBits(nodeCap: Cap, lo: number, hi: number, nBits: 
     const radixBits = cap.radix;
     const guardBits = cap.guardSize;
     const levelBits = radixBits + guardBits;
-    if (guardBits > nBits || !guardMatches(lo, hi, nBits - guardBits, guardBits, cap.guardLo, cap.guardHi)) {
+    if (guardBits > nBits || !wordBitsEqual(lo, hi, nBits - guardBits, guardBits, cap.guardLo, cap.guardHi)) {
       out.fault = LookupFault.guardMismatch(cap.guardLo, cap.guardHi, nBits, guardBits);
       return false;
     }
@@ -184,7 +139,7 @@ export function resolveAddressBits(nodeCap: Cap, lo: number, hi: number, nBits: 
       out.fault = LookupFault.depthMismatch(levelBits, nBits);
       return false;
     }
-    const offset = bitsAsNumber(lo, hi, nBits - levelBits, radixBits);
+    const offset = wordBits(lo, hi, nBits - levelBits, radixBits);
     const slot = (cap.obj as CNodeObj).slotAt(offset);
     if (nBits === levelBits) {
       out.slot = slot;

@@ -8,6 +8,7 @@
  * LookupFault is seL4's lookup_fault_t: why resolving a cptr failed.
  */
 
+import { doubleHi, doubleLo, wordToDouble } from '@tsel4/hal';
 import {
   seL4_AlignmentError,
   seL4_DeleteFirst,
@@ -131,7 +132,7 @@ export class SyscallError {
 
   /** The extra words as numbers (for tests and traces; words here always fit a number). */
   get words(): number[] {
-    return this.extra.map(([lo, hi]) => hi * 4294967296 + lo);
+    return this.extra.map(([lo, hi]) => wordToDouble(lo, hi));
   }
 
   toString(): string {
@@ -140,7 +141,7 @@ export class SyscallError {
 }
 
 function split(v: number): [number, number] {
-  return [v % 4294967296, Math.floor(v / 4294967296)];
+  return [doubleLo(v), doubleHi(v)];
 }
 
 /** A long-running operation stopped at a preemption point and must be restarted. */

@@ -14,7 +14,7 @@
  */
 
 import { type Cap, CapType, NULL_CAP, ZOMBIE_TCB, zombieCap } from './cap.js';
-import { isArchCap } from './capops.js';
+import { isArchCap } from './capregion.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte } from './cte.js';
 import { PREEMPTED } from './errors.js';

@@ -4,6 +4,7 @@
  */
 export * from './cap.js';
 export * from './capops.js';
+export * from './capregion.js';
 export * from './cte.js';
 export * from './cnode.js';
 export * from './errors.js';

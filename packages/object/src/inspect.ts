@@ -6,7 +6,7 @@
 
 import { wordToHex } from '@tsel4/hal';
 import { type Cap, CapType, capTypeName } from './cap.js';
-import { capIsPhysical, capPtr, capSizeBits } from './capops.js';
+import { capIsPhysical, capPtr, capSizeBits } from './capregion.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte } from './cte.js';
 import { AsidPool, Endpoint, type KObject, Notification, PageEntry, PagingObject, queueToArray } from './kobject.js';

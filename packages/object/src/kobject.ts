@@ -10,6 +10,7 @@
  * the kernel's (packages/kernel/src/vspace.ts).
  */
 
+import type { PagingKind } from '@tsel4/hal';
 import type { Tcb } from './tcb.js';
 
 /** Every kernel object. */
@@ -75,8 +76,8 @@ export class Frame extends KObject {
   }
 }
 
-/** The kinds of paging structure across the arches tsel4 has. */
-export type PagingKind = 'pml4' | 'pdpt' | 'pd' | 'pt' | 'vspace' | 'iopt';
+/** The kinds of paging structure across the arches tsel4 has (hal's Arch.pagingKinds). */
+export type { PagingKind } from '@tsel4/hal';
 
 /**
  * A page as a paging structure's entry names it (a leaf of the walk): what seL4 writes into a PTE

@@ -9,7 +9,7 @@
  */
 
 import { type Cap, CapType, NULL_CAP, untypedCap } from './cap.js';
-import { isCapRevocable, sameObjectAs, sameRegionAs } from './capops.js';
+import { isCapRevocable, sameObjectAs, sameRegionAs } from './capregion.js';
 import type { Cte } from './cte.js';
 import { SyscallError } from './errors.js';
 import type { ObjectSpace } from './space.js';

@@ -69,9 +69,9 @@ const ALL_EP_RIGHTS = EP_CAN_SEND | EP_CAN_RECEIVE | EP_CAN_GRANT | EP_CAN_GRANT
 function pagingKind(space: ObjectSpace, type: number): PagingKind {
   const info = objectType(space.arch.name, type, space.config.iommu)!;
   if (info.kind === 'iopagetable') return 'iopt';
-  if (info.kind === 'vspace') return space.arch.name === 'x86_64' ? 'pml4' : space.arch.name === 'ia32' ? 'pd' : 'vspace';
-  if (space.arch.name === 'x86_64') return info.level === 1 ? 'pdpt' : info.level === 2 ? 'pd' : 'pt';
-  return 'pt';
+  if (info.kind === 'vspace') return space.arch.pagingKinds[0];
+  // a page table without a level is used at every level below the root
+  return info.level === undefined ? 'pt' : space.arch.pagingKinds[info.level]!;
 }
 
 /** seL4's createObject: make one object at `addr` and return the cap to it. */

@@ -5,7 +5,7 @@
  * seL4.
  */
 
-import { wordToHex } from '@tsel4/hal';
+import { doubleHi, doubleLo, wordToHex } from '@tsel4/hal';
 import {
   activateThread,
   clampedLength,
@@ -33,6 +33,7 @@ import {
 } from '@tsel4/kernel';
 import {
   CAP_TAGS,
+  msgInfoLabel,
   seL4_SysCall,
   seL4_SysDebugCapIdentify,
   seL4_SysDebugDumpScheduler,
@@ -102,7 +103,7 @@ function handleInvocation(c: EntryContext, isCall: boolean, isBlocking: boolean)
   }
   let length = clampedLength(infoLo);
   if (length > k.nMsgRegisters && buf === NO_BUFFER) length = k.nMsgRegisters;
-  const label = (infoLo >>> 12) + regHi(thread, sc.infoReg) * 0x100000;
+  const label = msgInfoLabel(infoLo, regHi(thread, sc.infoReg));
   const inv = new Invocation(k, thread, label, length, buf, cptrLo, cptrHi, slot, slot.cap, isCall, isBlocking);
   const status = decodeInvocation(inv);
   if (status === PREEMPTED) return PREEMPTED;
@@ -325,7 +326,7 @@ export function handleUserLevelFault(c: EntryContext, number: number, code: numb
 /** seL4's handleVMFaultEvent. */
 export function handleVMFaultEvent(c: EntryContext, addr: number, fsr: number, prefetch: number): void {
   const k = c.k;
-  k.currentFault = vmFault(addr % 4294967296, Math.floor(addr / 4294967296), fsr, prefetch);
+  k.currentFault = vmFault(doubleLo(addr), doubleHi(addr), fsr, prefetch);
   handleFault(k, k.curThread);
   schedule(k);
   activateThread(k);
@@ -339,8 +340,12 @@ export function handleInterruptEntry(c: EntryContext): void {
   activateThread(k);
 }
 
-/** The syscall register as seL4's syscall_t (a signed word); NaN-free: large words map outside the API. */
-export function syscallNumber(lo: number, hi: number): number {
+/**
+ * The syscall register as seL4's syscall_t (a signed word); NaN-free: large words map outside the
+ * API. On a 32-bit arch the word is the low half.
+ */
+export function syscallNumber(lo: number, hi: number, wordBits: 32 | 64 = 64): number {
+  if (wordBits === 32) return lo | 0;
   if (hi === 0xffffffff && lo >= 0x80000000) return lo | 0;
   if (hi === 0 && lo < 0x80000000) return lo;
   return hi >= 0x80000000 ? -0x80000001 : 0x80000000;

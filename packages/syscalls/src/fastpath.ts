@@ -6,18 +6,17 @@
  * allocating: the register copies, the queue and derivation-tree pointer updates, the switch.
  */
 
+import { wordBits as wordField, wordBitsEqual } from '@tsel4/hal';
+import { msgInfoExtraCaps, msgInfoLength, msgInfoSetCapsUnwrapped } from '@tsel4/libsel4';
 import {
-  bitsAsNumber,
   type Cap,
   CapType,
   type CNodeObj,
   type Endpoint,
   EPState,
-  guardMatches,
   NtfnState,
   NULL_CAP,
   type PagingObject,
-  replyCap,
   type Tcb,
   TCB_CALLER,
   TCB_CTABLE,
@@ -25,7 +24,7 @@ import {
   TCB_VTABLE,
   ThreadState,
 } from '@tsel4/object';
-import { isHighestPrio, type Kernel } from '@tsel4/kernel';
+import { isHighestPrio, type Kernel, replyCapFor } from '@tsel4/kernel';
 
 /**
  * seL4's lookup_fp: a simplified cptr walk (no guard check for guard size 0; stops at a non-CNode
@@ -48,11 +47,11 @@ function lookupFp(cap: Cap, lo: number, hi: number, wordBits: number): Cap | nul
     // the bits of the cptr at [wordBits - bits - guardBits, wordBits - bits)
     if (guardBits !== 0) {
       const start = wordBits - bits - guardBits;
-      if (start < 0 || !guardMatches(lo, hi, start, guardBits, cap.guardLo, cap.guardHi)) return null;
+      if (start < 0 || !wordBitsEqual(lo, hi, start, guardBits, cap.guardLo, cap.guardHi)) return null;
     }
     const istart = wordBits - bits - guardBits - radixBits;
     if (istart < 0) return null;
-    const index = bitsAsNumber(lo, hi, istart, radixBits);
+    const index = wordField(lo, hi, istart, radixBits);
     const next = (cap.obj as CNodeObj).peek(index);
     bits += guardBits + radixBits;
     if (next === undefined) return null;
@@ -69,7 +68,7 @@ function validRootFp(cap: Cap, rootKind: string): boolean {
 
 /** seL4's fastpath_mi_check: no extra caps and at most n_msgRegisters words. */
 function miCheck(infoLo: number, nMsg: number): boolean {
-  return (infoLo & 0x1ff) <= nMsg;
+  return msgInfoExtraCaps(infoLo) === 0 && msgInfoLength(infoLo) <= nMsg;
 }
 
 /** Copy `length` message registers from `src` to `dest` (seL4's fastpath_copy_mrs). */
@@ -92,18 +91,12 @@ function deliverAndSwitch(k: Kernel, dest: Tcb, badgeLo: number, badgeHi: number
   d[b] = badgeLo;
   d[b + 1] = badgeHi;
   // capsUnwrapped cleared; extraCaps is already 0
-  d[i] = infoLo & ~0xe00;
+  d[i] = msgInfoSetCapsUnwrapped(infoLo, 0);
   d[i + 1] = infoHi;
   dest.state = ThreadState.Running;
   if (dest !== k.curThread) k.counters.contextSwitches++;
   k.curThread = dest;
   k.board.cpu.current = dest.ctx;
-}
-
-/** The cached reply cap naming `caller` with the given grant right. */
-function replyCapFor(caller: Tcb, canGrant: boolean): Cap {
-  if (canGrant) return (caller.replyCapGrant ??= replyCap(caller, false, true));
-  return (caller.replyCapNoGrant ??= replyCap(caller, false, false));
 }
 
 /**
@@ -146,7 +139,7 @@ export function fastpathCall(k: Kernel, cptrLo: number, cptrHi: number, infoLo: 
   replySlot.mdbNext = callerSlot;
   replySlot.revocable = true;
   replySlot.firstBadged = true;
-  copyMRs(k, infoLo & 0x7f, cur, dest);
+  copyMRs(k, msgInfoLength(infoLo), cur, dest);
   deliverAndSwitch(k, dest, epCap.badgeLo, epCap.badgeHi, infoLo, infoHi);
   return true;
 }
@@ -194,7 +187,7 @@ export function fastpathReplyRecv(k: Kernel, cptrLo: number, cptrHi: number, inf
   callerSlot.mdbNext = null;
   callerSlot.revocable = false;
   callerSlot.firstBadged = false;
-  copyMRs(k, infoLo & 0x7f, cur, caller);
+  copyMRs(k, msgInfoLength(infoLo), cur, caller);
   deliverAndSwitch(k, caller, 0, 0, infoLo, infoHi);
   return true;
 }

@@ -22,20 +22,9 @@ import {
   schedule,
   translateUser,
 } from '@tsel4/kernel';
-import {
-  CodeSpace,
-  type ForeignCode,
-  readBootInfo,
-  type seL4_BootInfo,
-  seL4_SysCall,
-  seL4_SysReplyRecv,
-  syscallName,
-  type ThreadFunction,
-  type UserEnvironment,
-  UserThread,
-  type UserVM,
-} from '@tsel4/libsel4';
+import { readBootInfo, type seL4_BootInfo, seL4_SysCall, seL4_SysReplyRecv, syscallName, type ThreadFunction } from '@tsel4/libsel4';
 import type { Tcb } from '@tsel4/object';
+import { CodeSpace, type ForeignCode, type UserEnvironment, UserThread, type UserVM } from '@tsel4/runtime';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
 import type { Tracer } from './trace.js';
@@ -166,7 +155,7 @@ export class Machine implements EntryContext {
   private readonly capIdx: number;
   private readonly infoIdx: number;
   private readonly trapBytes: number;
-  private readonly is64: boolean;
+  private readonly wordBits: 32 | 64;
 
   constructor(root: RootTask, opts: MachineOptions = {}) {
     this.board = createBoard(opts.board ?? 'pc99', {
@@ -203,7 +192,7 @@ export class Machine implements EntryContext {
     this.capIdx = 2 * a.syscall.capReg;
     this.infoIdx = 2 * a.syscall.infoReg;
     this.trapBytes = a.syscall.trapInsnBytes;
-    this.is64 = a.wordBits === 64;
+    this.wordBits = a.wordBits;
     this.tracer = opts.tracer ?? null;
     const tr = this.tracer;
     if (tr === null) this.board.cpu.installTrapEntry((kind) => this.trap(kind));
@@ -273,12 +262,12 @@ export class Machine implements EntryContext {
         regs[fi] = next - bytes;
         regs[fi + 1] = regs[ni + 1]!;
       } else {
-        regs[fi] = next + 4294967296 - bytes;
+        regs[fi] = (next - bytes) >>> 0;
         regs[fi + 1] = (regs[ni + 1]! - 1) >>> 0;
       }
       const sLo = regs[this.sysIdx]!;
       const sHi = regs[this.sysIdx + 1]!;
-      const sysno = !this.is64 ? sLo | 0 : sHi === 0xffffffff && sLo >= 0x80000000 ? sLo | 0 : syscallNumber(sLo, sHi);
+      const sysno = syscallNumber(sLo, sHi, this.wordBits);
       const slot = -sysno;
       if (slot > 0 && slot < SYSCALL_SLOTS) this.sysCounts[slot]!++;
       else this.sysCounts[0]!++;

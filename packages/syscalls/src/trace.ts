@@ -17,7 +17,7 @@
  * chrometrace.ts turns a trace into Chrome trace-event JSON.
  */
 
-import { TrapKind, wordToHex } from '@tsel4/hal';
+import { doubleHi, doubleLo, TrapKind, wordToHex } from '@tsel4/hal';
 import type { KernelTracer } from '@tsel4/kernel';
 import {
   methodByLabel,
@@ -37,7 +37,6 @@ import {
   seL4_SysYield,
   stubName,
   syscallName,
-  type UserThread,
 } from '@tsel4/libsel4';
 import {
   type Cap,
@@ -52,6 +51,7 @@ import {
   ThreadState,
   threadStateName,
 } from '@tsel4/object';
+import type { UserThread } from '@tsel4/runtime';
 import { syscallNumber } from './entry.js';
 import type { Machine } from './machine.js';
 
@@ -241,7 +241,7 @@ export class Tracer implements KernelTracer {
       });
     } else {
       s = new Slice(this.threadOf(tcb), 'fault', 'fault: VMFault', now, {
-        addr: hexWord(tcb.ctx.vmFaultAddr % 4294967296, Math.floor(tcb.ctx.vmFaultAddr / 4294967296)),
+        addr: hexWord(doubleLo(tcb.ctx.vmFaultAddr), doubleHi(tcb.ctx.vmFaultAddr)),
         fsr: tcb.ctx.vmFaultFsr,
         instruction: tcb.ctx.vmFaultPrefetch !== 0,
       });

@@ -6,6 +6,7 @@
  */
 import { type ThreadContext, TrapKind, type UserProgram, x86_64 } from '@tsel4/hal';
 import * as L from '@tsel4/libsel4';
+import type { ForeignCode, UserThread } from '@tsel4/runtime';
 import { describe, expect, it } from 'vitest';
 import { Machine, runMachine } from '../src/index.js';
 
@@ -19,7 +20,7 @@ class Printer implements UserProgram {
   private i = 0;
   constructor(
     private readonly text: string,
-    private readonly thread: L.UserThread,
+    private readonly thread: UserThread,
     private readonly then: number,
   ) {}
   run(ctx: ThreadContext): TrapKind {
@@ -36,10 +37,10 @@ class Printer implements UserProgram {
   }
 }
 
-class FakeForeign implements L.ForeignCode {
+class FakeForeign implements ForeignCode {
   readonly started: number[] = [];
   constructor(private readonly then: () => number) {}
-  programAt(addr: number, thread: L.UserThread): UserProgram | null {
+  programAt(addr: number, thread: UserThread): UserProgram | null {
     if (addr < FOREIGN_BASE || addr >= FOREIGN_BASE + 0x1000) return null;
     this.started.push(addr);
     return new Printer(`[foreign ${addr.toString(16)}]`, thread, this.then());

@@ -8,7 +8,7 @@
 
 import type { seL4_CPtr, seL4_Word } from './syscalls.js';
 import { invokeMethod, readRegistersInto, resultOf, type seL4_UserContext } from './invoke.js';
-import type { Syscall, TrapToken } from './runtime.js';
+import type { Syscall, TrapToken } from './thread.js';
 
 /**
  * seL4_Untyped_Retype (invocation label UntypedRetype; on every arch).

@@ -8,7 +8,7 @@
 import { type ArchName } from '@tsel4/hal';
 import type { WordInput } from '@tsel4/hal';
 import { messageLayout, type MessageLayout, methodsOf, type NumberedMethod } from '../interface.js';
-import { currentThread, type Syscall } from './runtime.js';
+import { currentThread, type Syscall } from './thread.js';
 import { invocationResultBig, invoke } from './syscalls.js';
 
 /** Registers by seL4_UserContext field name ('rip', 'rsp', ... on x86_64; 'pc', 'sp', ... on ARM). */

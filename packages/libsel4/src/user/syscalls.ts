@@ -12,11 +12,11 @@
  * - seL4_MessageInfo_t is opaque: a number or a bigint; use the accessors, never arithmetic.
  */
 
-import { wordHi, wordLo, wordToBigInt, wordToNumber, type WordInput } from '@tsel4/hal';
+import { wordHi, wordLo, wordToBigInt, wordToNumber, wordToUnsigned, type WordInput } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
 import { cnodeCapDataWord } from '../cnodecapdata.js';
 import { IPCBUF_CAPS_OR_BADGES, IPCBUF_RECEIVE_CNODE, IPCBUF_RECEIVE_DEPTH, IPCBUF_RECEIVE_INDEX, IPCBUF_USER_DATA } from '../ipcbuffer.js';
-import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
+import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoHi, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
 import {
   seL4_SysCall,
   seL4_SysDebugCapIdentify,
@@ -33,7 +33,7 @@ import {
   seL4_SysYield,
   seL4_SysDebugDumpScheduler,
 } from '../syscalls.js';
-import { currentThread, currentThreadOrNull, Finish, type Syscall, type SyscallTrap, type ThreadFunction, type UserThread, type WordOut } from './runtime.js';
+import { currentThread, currentThreadOrNull, Finish, type RunningThread, type Syscall, type ThreadFunction, type WordOut } from './thread.js';
 
 /** A machine word as input: an integer number (negative means two's complement) or a bigint. */
 export type seL4_Word = WordInput;
@@ -47,12 +47,12 @@ export type seL4_MessageInfo_t = (number | bigint) & { readonly [infoBrand]: tru
 // --------------------------------------------------------------------------------------------
 // Registers and buffer helpers
 
-function setWordReg(t: UserThread, r: number, v: WordInput): void {
+function setWordReg(t: RunningThread, r: number, v: WordInput): void {
   setWordAt(t, 2 * r, v);
 }
 
 /** Set the register whose low half is at index i of the register array. */
-function setWordAt(t: UserThread, i: number, v: WordInput): void {
+function setWordAt(t: RunningThread, i: number, v: WordInput): void {
   const regs = t.ctx.regs;
   if (typeof v === 'number' && v >>> 0 === v) {
     regs[i] = v;
@@ -68,7 +68,7 @@ function infoLoHi(info: seL4_MessageInfo_t): [number, number] | number {
   return [wordLo(info), wordHi(info)];
 }
 
-function setInfoReg(t: UserThread, info: seL4_MessageInfo_t): void {
+function setInfoReg(t: RunningThread, info: seL4_MessageInfo_t): void {
   const regs = t.ctx.regs;
   const r = t.infoIdx;
   if (typeof info === 'number' && info >>> 0 === info) {
@@ -80,7 +80,7 @@ function setInfoReg(t: UserThread, info: seL4_MessageInfo_t): void {
   }
 }
 
-function arm<R>(t: UserThread, sysno: number, kind: Finish, badgeOut: WordOut | null = null): Syscall<R> {
+function arm<R>(t: RunningThread, sysno: number, kind: Finish, badgeOut: WordOut | null = null): Syscall<R> {
   const regs = t.ctx.regs;
   const r = t.sysIdx;
   regs[r] = sysno >>> 0;
@@ -88,24 +88,24 @@ function arm<R>(t: UserThread, sysno: number, kind: Finish, badgeOut: WordOut | 
   const trap = t.trap;
   trap.kind = kind;
   trap.badgeOut = badgeOut;
-  return trap as SyscallTrap as Syscall<never> as Syscall<R>;
+  return trap as Syscall<unknown> as Syscall<R>;
 }
 
-function bufIndex(t: UserThread, word: number): number {
+function bufIndex(t: RunningThread, word: number): number {
   return t.ipcBase + word * t.stride;
 }
 
-function readBufWord(t: UserThread, word: number): number {
+function readBufWord(t: RunningThread, word: number): number {
   const j = bufIndex(t, word);
   return t.stride === 2 ? wordToNumber(t.ipcPage[j]!, t.ipcPage[j + 1]!) : t.ipcPage[j]!;
 }
 
-function readBufWordBig(t: UserThread, word: number): bigint {
+function readBufWordBig(t: RunningThread, word: number): bigint {
   const j = bufIndex(t, word);
   return wordToBigInt(t.ipcPage[j]!, t.stride === 2 ? t.ipcPage[j + 1]! : 0);
 }
 
-function writeBufWord(t: UserThread, word: number, v: WordInput): void {
+function writeBufWord(t: RunningThread, word: number, v: WordInput): void {
   const j = bufIndex(t, word);
   if (typeof v === 'number' && v >>> 0 === v) {
     t.ipcPage[j] = v;
@@ -210,9 +210,7 @@ function wordBitsNow(): 32 | 64 {
 
 function makeInfo(label: number, capsUnwrapped: number, extraCaps: number, length: number): seL4_MessageInfo_t {
   const wb = wordBitsNow();
-  const lo = msgInfoLo(label, capsUnwrapped, extraCaps, length);
-  const hi = wb === 64 ? Math.floor(label / 0x100000) : 0;
-  return (hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo)) as seL4_MessageInfo_t;
+  return wordToUnsigned(msgInfoLo(label, capsUnwrapped, extraCaps, length), msgInfoHi(wb, label)) as seL4_MessageInfo_t;
 }
 
 /** seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length); fields are masked as in C. */
@@ -405,7 +403,10 @@ export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
 /** seL4_DebugNameThread: name the thread `tcb` (the name travels in the IPC buffer). */
 export function seL4_DebugNameThread(tcb: seL4_CPtr, name: string): Syscall<void> {
   const t = currentThread();
-  const bytes = Buffer.from(name.slice(0, 120 * t.stride * 4 - 1), 'latin1');
+  // latin1: one byte per UTF-16 code unit, its low 8 bits (no Node Buffer: libsel4 runs in a browser)
+  const text = name.slice(0, 120 * t.stride * 4 - 1);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
   // the name is written from msg[0] as a NUL-terminated string
   const page8 = new Uint8Array(t.ipcPage.buffer, t.ipcPage.byteOffset + (t.ipcBase + t.stride) * 4, 120 * t.stride * 4);
   page8.fill(0, 0, bytes.length + 1);

@@ -1,117 +1,40 @@
 /*
- * How TypeScript programs run on the simulated CPU.
+ * How TypeScript programs run on the simulated CPU: a UserThread is the program a thread's
+ * registers run (hal's UserProgram), and the running thread libsel4's stubs reach (libsel4's
+ * RunningThread; run() puts it in libsel4's current-thread slot each time the CPU resumes it).
  *
  * A thread's code is a generator function; each syscall is a `yield*` of a stub that loads the
- * syscall registers and returns this thread's SyscallTrap. The trap yields once (the CPU traps
- * into the kernel) and, when the thread is resumed, finishes like the C stub: it reads the result
- * registers, copies MR0-3 back into the IPC buffer, and returns the result. Nothing on that path
- * allocates: the trap, its iterator results and the stubs' scratch are made once per thread.
+ * syscall registers and returns this thread's SyscallTrap (trap.ts). When the thread is resumed
+ * the trap finishes like the C stub: finish() reads the result registers, copies MR0-3 back into
+ * the IPC buffer, and the trap returns the result. Nothing on that path allocates: the trap, its
+ * iterator results and the stubs' scratch are made once per thread.
  *
- * Code lives at pseudo addresses in a per-machine CodeSpace, so that program counters mean what
- * they mean on seL4: TCB_WriteRegisters with pc = the address of a registered function starts it
- * there; a thread in Restart resumes at its syscall instruction and makes the same syscall again;
- * a PC with no code behind it is an instruction fetch fault. An uncaught exception is a CPU
- * exception at a fixed "crash" address (like abort()), and returning from the entry function
+ * A thread in Restart resumes at its syscall instruction and makes the same syscall again; a PC
+ * with no code behind it (codespace.ts) is an instruction fetch fault. An uncaught exception is a
+ * CPU exception at a fixed "crash" address (like abort()), and returning from the entry function
  * returns to address 0 (an instruction fetch fault there).
- *
- * Code that is not TypeScript (a C program on the native bridge) joins a CodeSpace as ForeignCode:
- * a thread whose PC moves to one of its addresses is handed to the program it gives.
  */
 
-import { type Arch, type ThreadContext, TrapKind, type UserProgram, wordToNumber } from '@tsel4/hal';
-import type { seL4_BootInfo } from '../bootinfo.js';
-import type { MemoryAccess, UserVM } from './memory.js';
-
-declare const trapBrand: unique symbol;
-/**
- * The type of the values a thread yields to trap into the kernel. A branded symbol rather than a
- * `unique symbol` so that generator types inferred for function expressions
- * (`const f = function* () {...}`) keep it instead of widening it to `symbol`.
- */
-export type TrapToken = symbol & { readonly [trapBrand]: true };
-/** Value a stub's trap yields to the CPU. */
-export const TRAP: TrapToken = Symbol('seL4 trap') as TrapToken;
-/** Value a load or store that faulted yields to the CPU (memory.ts); nothing else may be yielded. */
-export const MEMORY_TRAP: TrapToken = Symbol('memory fault') as TrapToken;
-
-/** A syscall as `yield*` sees it: it yields traps and returns R. */
-export type Syscall<R> = Iterable<TrapToken, R, unknown>;
-
-/** The iterator result every trap yields (shared: it is never modified). */
-const TRAP_RESULT: IteratorYieldResult<TrapToken> = Object.freeze({ value: TRAP, done: false });
-
-/**
- * A thread's code: a generator function of its entry arguments (the argument registers, as
- * numbers). Syscalls are `yield* seL4_...()`.
- */
-export type ThreadFunction = (...args: number[]) => Generator<TrapToken, unknown, unknown>;
-
-/** Pseudo addresses of the user text segment. */
-export const USER_TEXT_BASE = 0x40_0000;
-/** Every TypeScript syscall stub traps from this address (the "syscall instruction"). */
-export const SYSCALL_INSN_ADDR = USER_TEXT_BASE + 0x10;
-/** An uncaught exception in a TypeScript thread happens here (like abort()'s trapping instruction). */
-export const CRASH_INSN_ADDR = USER_TEXT_BASE + 0x20;
-/** Every TypeScript load or store (memory.ts) faults at this address, and restarts there. */
-export const MEMORY_INSN_ADDR = USER_TEXT_BASE + 0x30;
-const ENTRY_BASE = USER_TEXT_BASE + 0x1000;
-const ENTRY_STRIDE = 0x100;
-
-/** Code outside the TypeScript code space, such as a C program on the native bridge. */
-export interface ForeignCode {
-  /**
-   * The program that runs `thread`'s registers from `addr`, or null when `addr` is not this code's.
-   * `thread` is the TypeScript state of the same registers: a foreign program hands the context
-   * back to it (`ctx.program = thread`) when the thread's PC leaves the foreign code.
-   */
-  programAt(addr: number, thread: UserThread): UserProgram | null;
-}
-
-/** The functions a machine's programs can start threads at, each at its own address. */
-export class CodeSpace {
-  private readonly byAddr = new Map<number, ThreadFunction>();
-  private readonly byFn = new Map<ThreadFunction, number>();
-  private readonly foreign: ForeignCode[] = [];
-
-  /** Add code that is not TypeScript: its addresses start threads in its own programs. */
-  addForeign(code: ForeignCode): void {
-    this.foreign.push(code);
-  }
-
-  /** The foreign program that runs `thread` from `addr`, or null. */
-  foreignProgramAt(addr: number, thread: UserThread): UserProgram | null {
-    for (const f of this.foreign) {
-      const p = f.programAt(addr, thread);
-      if (p !== null) return p;
-    }
-    return null;
-  }
-
-  /** The address of `fn`, registering it at the next free address if new. */
-  addressOf(fn: ThreadFunction): number {
-    let a = this.byFn.get(fn);
-    if (a === undefined) {
-      a = ENTRY_BASE + this.byFn.size * ENTRY_STRIDE;
-      this.byFn.set(fn, a);
-      this.byAddr.set(a, fn);
-    }
-    return a;
-  }
-
-  /** The function at `addr`, if any. */
-  at(addr: number): ThreadFunction | undefined {
-    return this.byAddr.get(addr);
-  }
-
-  /** The name of the function at `addr`, for traces. */
-  nameAt(addr: number): string | undefined {
-    const f = this.byAddr.get(addr);
-    return f === undefined ? undefined : f.name || `fn@0x${addr.toString(16)}`;
-  }
-}
+import { type Arch, doubleHi, doubleLo, type ThreadContext, TrapKind, type UserProgram, wordToDouble, wordToNumber, wordToUnsigned } from '@tsel4/hal';
+import {
+  CRASH_INSN_ADDR,
+  Finish,
+  MEMORY_INSN_ADDR,
+  msgInfoLabel,
+  type ProgramEnvironment,
+  type RunningThread,
+  setCurrentThread,
+  SYSCALL_INSN_ADDR,
+  type ThreadFunction,
+  type TrapToken,
+  type WordOut,
+} from '@tsel4/libsel4';
+import type { CodeSpace } from './codespace.js';
+import { MemoryAccess, type UserVM } from './memory.js';
+import { MEMORY_TRAP, SyscallTrap, TRAP } from './trap.js';
 
 /** What the machine tells the user runtime about the world outside a thread. */
-export interface UserEnvironment {
+export interface UserEnvironment extends ProgramEnvironment {
   readonly arch: Arch;
   readonly code: CodeSpace;
   /**
@@ -120,8 +43,6 @@ export interface UserEnvironment {
    * buffer the runtime can reach; it then gets a private one the kernel never sees.
    */
   ipcBufferFor(ctx: ThreadContext): { page: Uint32Array; base: number; paddr: number } | null;
-  /** The root task's boot information (seL4_GetBootInfo). */
-  bootInfo(): seL4_BootInfo | null;
   /** The physical address of the bootinfo frame, or null before boot. */
   bootInfoPaddr(): number | null;
   /** Address translation for loads and stores (memory.ts); absent, every access faults. */
@@ -154,68 +75,8 @@ export const FETCH_FAULT: Record<string, { fsr: number; prefetch: number }> = {
 /** Scratch for the translation of a fetch that finds no code. */
 const FETCH_TRANSLATION = { paddr: 0, writable: false, vpage: 0 };
 
-/** How a syscall's result is read back when the thread resumes. */
-export const Finish = {
-  /** Nothing (Send, NBSend, Reply, Yield, Signal, debug calls without a result). */
-  None: 0,
-  /** Message info, MR0-3 copied back to the buffer (Call). */
-  Info: 1,
-  /** Message info, MR0-3 back, badge into the out parameter (Recv, NBRecv, ReplyRecv, Wait, Poll). */
-  InfoBadge: 2,
-  /** The cap register as a word (DebugCapIdentify). */
-  CapReg: 3,
-  /** A kernel invocation: the reply label, MR0-3 back to the buffer only on error (generated stubs). */
-  Invocation: 4,
-} as const;
-/** How a syscall stub reads its results back (one of Finish's values). */
-export type Finish = (typeof Finish)[keyof typeof Finish];
-
-/** An out parameter for a word (C's `seL4_Word *sender`). */
-export interface WordOut {
-  value: number | bigint;
-}
-
-/** One thread's trap: an iterator that yields once (the trap) and then returns the result. */
-export class SyscallTrap implements Iterator<TrapToken, unknown, unknown>, Iterable<TrapToken> {
-  private phase = 0;
-  kind: Finish = Finish.None;
-  badgeOut: WordOut | null = null;
-  private readonly done: { value: unknown; done: true } = { value: undefined, done: true };
-
-  constructor(private readonly thread: UserThread) {}
-
-  next(): IteratorResult<TrapToken, unknown> {
-    if (this.phase === 0) {
-      this.phase = 1;
-      return TRAP_RESULT;
-    }
-    this.phase = 0;
-    this.done.value = this.thread.finish(this.kind, this.badgeOut);
-    this.badgeOut = null;
-    return this.done;
-  }
-
-  return(value?: unknown): IteratorResult<TrapToken, unknown> {
-    this.phase = 0;
-    return { value, done: true };
-  }
-
-  /**
-   * Forget a syscall that will never finish: the thread was moved to new code while it was in
-   * the kernel (WriteRegisters or a fault reply gave it a new PC), so its next trap is a new one.
-   */
-  abandon(): void {
-    this.phase = 0;
-    this.badgeOut = null;
-  }
-
-  [Symbol.iterator](): Iterator<TrapToken, unknown, unknown> {
-    return this;
-  }
-}
-
 /** The user-level state of one TypeScript thread, and the program the CPU runs for it. */
-export class UserThread implements UserProgram {
+export class UserThread implements UserProgram, RunningThread {
   readonly trap: SyscallTrap;
   private gen: Generator<TrapToken, unknown, unknown> | null = null;
   /** The IPC buffer memory and its first word's index (set when the thread starts). */
@@ -268,9 +129,14 @@ export class UserThread implements UserProgram {
     return this.ctx.arch;
   }
 
+  /** The thread's loads and stores (made on its first access). */
+  memoryAccess(): MemoryAccess {
+    return (this.memory ??= new MemoryAccess(this));
+  }
+
   /** Run the thread until it traps (hal's UserProgram). Never throws. */
   run(ctx: ThreadContext): TrapKind {
-    current = this;
+    setCurrentThread(this);
     const regs = ctx.regs;
     const nextLo = this.nextLo;
     const afterTrap = this.afterTrap;
@@ -307,7 +173,7 @@ export class UserThread implements UserProgram {
    */
   private enter(ctx: ThreadContext): number {
     const a = ctx.arch;
-    const nextIP = ctx.regs[2 * a.nextIP]! + ctx.regs[2 * a.nextIP + 1]! * 4294967296;
+    const nextIP = wordToDouble(ctx.regs[2 * a.nextIP]!, ctx.regs[2 * a.nextIP + 1]!);
     if (this.gen !== null && nextIP === SYSCALL_INSN_ADDR) {
       // Restart: execute the syscall instruction again with the registers as they are
       ctx.regs[this.nextLo] = this.afterTrap;
@@ -347,7 +213,7 @@ export class UserThread implements UserProgram {
     this.trap.abandon();
     try {
       const args = a.argRegs.map((r) => wordToNumber(ctx.regs[2 * r]!, ctx.regs[2 * r + 1]!));
-      current = this;
+      setCurrentThread(this);
       this.gen = fn(...args);
       return this.gen;
     } catch (e) {
@@ -391,8 +257,8 @@ export class UserThread implements UserProgram {
   private fetchFault(ctx: ThreadContext, addr: number): TrapKind {
     const a = ctx.arch;
     const f = FETCH_FAULT[a.name]!;
-    ctx.regs[2 * a.faultIP] = addr % 4294967296;
-    ctx.regs[2 * a.faultIP + 1] = Math.floor(addr / 4294967296);
+    ctx.regs[2 * a.faultIP] = doubleLo(addr);
+    ctx.regs[2 * a.faultIP + 1] = doubleHi(addr);
     // an address the VSpace does not map faults as the MMU reports it
     const kind = this.env.vm?.translate(ctx, addr, 2, FETCH_TRANSLATION) ?? null;
     if (kind !== null) return kind;
@@ -470,17 +336,17 @@ export class UserThread implements UserProgram {
         return undefined;
       case Finish.Info:
         this.copyMRRegsToBuffer();
-        return wordAt(regs, this.infoIdx);
+        return wordToUnsigned(regs[this.infoIdx]!, regs[this.infoIdx + 1]!);
       case Finish.InfoBadge: {
         this.copyMRRegsToBuffer();
-        if (badgeOut !== null) badgeOut.value = wordAt(regs, this.badgeIdx);
-        return wordAt(regs, this.infoIdx);
+        if (badgeOut !== null) badgeOut.value = wordToUnsigned(regs[this.badgeIdx]!, regs[this.badgeIdx + 1]!);
+        return wordToUnsigned(regs[this.infoIdx]!, regs[this.infoIdx + 1]!);
       }
       case Finish.CapReg:
-        return wordAt(regs, this.capIdx);
+        return wordToUnsigned(regs[this.capIdx]!, regs[this.capIdx + 1]!);
       case Finish.Invocation: {
         const r = this.infoIdx;
-        const label = (regs[r]! >>> 12) + regs[r + 1]! * 0x100000;
+        const label = msgInfoLabel(regs[r]!, regs[r + 1]!);
         if (label !== 0) this.copyMRRegsToBuffer();
         return label;
       }
@@ -488,32 +354,4 @@ export class UserThread implements UserProgram {
         return undefined;
     }
   }
-}
-
-/**
- * The word at register-array index i (low half) as a number when below 2^53, else a bigint:
- * the user type of message info and of badges read back from registers.
- */
-function wordAt(regs: Uint32Array, i: number): number | bigint {
-  const lo = regs[i]!;
-  const hi = regs[i + 1]!;
-  if (hi === 0) return lo;
-  return hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo);
-}
-
-/** The thread whose code is running (set by the CPU each time it resumes a TypeScript thread). */
-let current: UserThread | null = null;
-
-/**
- * The running thread. Throws when called outside a thread: libsel4 calls only make sense inside
- * a program running on a machine.
- */
-export function currentThread(): UserThread {
-  if (current === null) throw new Error('libsel4: called outside a thread running on a tsel4 machine');
-  return current;
-}
-
-/** The running thread or null. */
-export function currentThreadOrNull(): UserThread | null {
-  return current;
 }
