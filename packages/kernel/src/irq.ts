@@ -64,7 +64,7 @@ export function handleInterrupt(k: Kernel, irq: number): void {
       if (cap.type === CapType.Notification && cap.canSend) {
         sendSignal(k, cap.obj as Notification, cap.badgeLo, cap.badgeHi);
       } else {
-        k.debug(`Undelivered IRQ: ${irq}`);
+        k.print(`Undelivered IRQ: ${irq}`);
       }
       // masked until the handler acknowledges it (seL4 does not mask on RISC-V)
       if (k.arch.name !== 'riscv64') k.board.irq.setMasked(irq, true);
@@ -77,7 +77,7 @@ export function handleInterrupt(k: Kernel, irq: number): void {
       break;
     default:
       k.board.irq.setMasked(irq, true);
-      k.debug(`Received disabled IRQ: ${irq}`);
+      k.print(`Received disabled IRQ: ${irq}`);
       break;
   }
   // acknowledged: the controller forgets it until the device raises it again

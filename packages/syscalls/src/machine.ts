@@ -35,7 +35,7 @@ import {
   UserThread,
   type UserVM,
 } from '@tsel4/libsel4';
-import type { Tcb } from '@tsel4/object';
+import type { Fault, Tcb } from '@tsel4/object';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
 import { labelsOf, type Labels } from './invocation.js';
@@ -70,8 +70,16 @@ export interface MachineOptions {
   readonly checkInvariants?: boolean;
   /** Receives each line the programs print on the debug console. */
   readonly onConsoleLine?: (line: string) => void;
-  /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
+  /** Receives seL4's kernel debug messages (userError and every debug print). */
   readonly onKernelLog?: (line: string) => void;
+  /**
+   * Receives what a debug seL4 prints on its console besides userError: the double-fault
+   * message of a fault nobody handles, Undelivered IRQ, seL4_DebugDumpScheduler's table, debug
+   * halt (kernel debugprint.ts). One call per line.
+   */
+  readonly onKernelPrint?: (line: string) => void;
+  /** Told when a thread stops in a fault nobody handles (after the kernel's print). */
+  readonly onUnhandledFault?: (tcb: Tcb, first: Fault, second: Fault) => void;
   readonly costs?: CostModel;
   /** Where board RAM lives when not in the JS heap (the native C bridge gives this). */
   readonly memoryBacking?: MemoryBacking;
@@ -182,6 +190,8 @@ export class Machine implements EntryContext {
     this.check = opts.checkInvariants ?? false;
     if (opts.onConsoleLine !== undefined) this.board.console.onLine = opts.onConsoleLine;
     if (opts.onKernelLog !== undefined) this.k.log = opts.onKernelLog;
+    if (opts.onKernelPrint !== undefined) this.k.printer = opts.onKernelPrint;
+    if (opts.onUnhandledFault !== undefined) this.k.onUnhandledFault = opts.onUnhandledFault;
     this.env = {
       arch: this.board.arch,
       code: this.code,
