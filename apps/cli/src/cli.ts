@@ -6,10 +6,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BOARD_NAMES, BOARDS, BoardConfigError, createBoard } from '@tsel4/hal';
-import { DEFAULT_MAX_STEPS, parseRunArgs, UsageError } from './args.js';
+import { DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT_S, parseRunArgs, UsageError } from './args.js';
 import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
 import { cSources, runCFiles } from './runc.js';
-import { type Output, runProgram } from './run.js';
+import { EXIT, type Output, type RunHooks, runProgram } from './run.js';
 import { boardSummary } from './summary.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -31,9 +31,15 @@ run options:
   --trace FILE        write the run as Chrome trace-event JSON, to open in ui.perfetto.dev
   --max-steps N       stop after N returns to user level (default ${DEFAULT_MAX_STEPS})
   --seed N            given to the root task in its second argument register (default 0)
-  --kernel-log        print seL4's kernel debug messages on stderr
+  --timeout S         stop a run that makes no kernel progress for S seconds of wall-clock time
+                      (a loop with no syscall; default ${DEFAULT_TIMEOUT_S}, 0 for none)
+  --quiet-kernel      do not show what a debug seL4 prints (unhandled faults, the scheduler dump,
+                      debug halt); shown by default, on stdout with the console
+  --kernel-log        also print seL4's userError messages (why an invocation failed) on stderr
 
-exit codes: 0 the program ran to its end, 1 a thread threw or a limit stopped it, 2 a usage mistake
+exit codes: 0 the program ran to its end; 1 a thread threw, or --max-steps stopped it; 2 a usage
+mistake or a C program that does not build; 3 a thread stopped in a fault nobody handles;
+4 the watchdog stopped it (--timeout); 5 more C threads than the native bridge holds
 `;
 
 function list(io: Output): void {
@@ -46,7 +52,7 @@ function list(io: Output): void {
 }
 
 /** Run the command line `argv` (without node and the script); `cwd` resolves relative paths. */
-export async function main(argv: readonly string[], io: Output, cwd = process.cwd()): Promise<number> {
+export async function main(argv: readonly string[], io: Output, cwd = process.cwd(), hooks: RunHooks = {}): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help') || rest.includes('-h')) {
@@ -63,7 +69,7 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
         if (cFiles.length > 0) {
           const opts = parseRunArgs(rest.filter((a) => !cFiles.includes(a)));
           const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
-          return runCFiles(cFiles, { ...opts, trace }, io, cwd);
+          return runCFiles(cFiles, { ...opts, trace }, io, cwd, hooks);
         }
         const opts = parseRunArgs(rest);
         const prog = findProgram(opts.target ?? DEFAULT_APP, cwd);
@@ -74,7 +80,7 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
           if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--trace ${opts.trace}: the folder ${dir} does not exist`);
         }
         const root = await loadRootTask(prog);
-        return runProgram(prog, root, { ...opts, trace }, io);
+        return runProgram(prog, root, { ...opts, trace }, io, hooks);
       }
       case 'list':
         if (rest.length > 0) throw new UsageError(`list takes no arguments, got '${rest[0]}'`);
@@ -99,7 +105,7 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
   } catch (e) {
     if (e instanceof UsageError || e instanceof BoardConfigError) {
       io.err(`tsel4: ${e.message}\n`);
-      return 2;
+      return EXIT.usage;
     }
     throw e;
   }

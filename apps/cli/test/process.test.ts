@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bridgeStatus } from '@tsel4/libsel4-native';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -48,5 +49,26 @@ describe('the tsel4 process', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^tsel4: running pingpong \(the default app/);
     expect(r.stdout).toMatch(/\| simulated cycles +\| +[0-9,]+ \|\n\+-+\+-+\+\n$/);
+  });
+
+  it('stops a TypeScript thread that never enters the kernel after --timeout: one line, exit code 4', () => {
+    const t0 = Date.now();
+    const r = tsel4(['run', join(HERE, 'fixtures/busy.ts'), '--timeout', '0.5'], OUTSIDE);
+    expect(r.code).toBe(4);
+    expect(r.out).toContain('busy: spinning\n');
+    expect(r.err).toBe("tsel4: thread 'rootserver' (busy) ran for 0.5 s without entering the kernel; stopped (--timeout 0.5)\n");
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it.skipIf(!bridgeStatus().ok)('stops a C thread in a loop with no syscall the same way', () => {
+    const r = tsel4(['run', join(HERE, 'fixtures/c/spin.c'), '--timeout', '0.5'], OUTSIDE);
+    expect(r.code).toBe(4);
+    expect(r.err).toBe("tsel4: thread 'rootserver' (main) ran for 0.5 s without entering the kernel; stopped (--timeout 0.5)\n");
+  });
+
+  it('the watchdog does not stop a program that makes progress, and --timeout 0 turns it off', () => {
+    const r = tsel4(['run', 'pingpong', '--timeout', '2'], OUTSIDE);
+    expect(r.code).toBe(0);
+    expect(tsel4(['run', 'pingpong', '--timeout', '0'], OUTSIDE).code).toBe(0);
   });
 });

@@ -19,6 +19,7 @@ import {
   type KernelConfig,
   lookupIPCBuffer,
   NO_BUFFER,
+  printFault,
   schedule,
   translateUser,
 } from '@tsel4/kernel';
@@ -78,6 +79,11 @@ export interface MachineOptions {
    * halt (kernel debugprint.ts). One call per line.
    */
   readonly onKernelPrint?: (line: string) => void;
+  /**
+   * Called before each return to user level with the thread about to run (for watchdogs; it
+   * must not change the machine).
+   */
+  readonly onUserRun?: (tcb: Tcb) => void;
   /** Told when a thread stops in a fault nobody handles (after the kernel's print). */
   readonly onUnhandledFault?: (tcb: Tcb, first: Fault, second: Fault) => void;
   readonly costs?: CostModel;
@@ -158,6 +164,7 @@ export class Machine implements EntryContext {
   private halted: string | null = null;
   private started = false;
   private readonly check: boolean;
+  private readonly onUserRun: ((tcb: Tcb) => void) | null;
   private steps = 0;
   /** Syscalls counted by -number (index 0 = unknown numbers). */
   private readonly sysCounts = new Float64Array(SYSCALL_SLOTS);
@@ -188,6 +195,7 @@ export class Machine implements EntryContext {
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.seed = opts.seed ?? 0;
     this.check = opts.checkInvariants ?? false;
+    this.onUserRun = opts.onUserRun ?? null;
     if (opts.onConsoleLine !== undefined) this.board.console.onLine = opts.onConsoleLine;
     if (opts.onKernelLog !== undefined) this.k.log = opts.onKernelLog;
     if (opts.onKernelPrint !== undefined) this.k.printer = opts.onKernelPrint;
@@ -260,6 +268,11 @@ export class Machine implements EntryContext {
       memory: this.board.memory,
       translate: (ctx, vaddr, access, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, access, out),
     };
+  }
+
+  /** A fault as a debug seL4 prints it ("vm fault on data at address ..."; kernel printFault). */
+  faultText(f: Fault): string {
+    return printFault(this.k, f);
   }
 
   halt(reason: string): void {
@@ -385,6 +398,7 @@ export class Machine implements EntryContext {
         break;
       }
       stepsThisRun++;
+      if (this.onUserRun !== null) this.onUserRun(k.curThread);
       cpu.runUser();
       if (this.check) this.verify();
       if (irq.active() >= 0) this.interrupt();
