@@ -16,6 +16,7 @@ import type { RunOptions } from './args.js';
 import type { Program } from './apps.js';
 import { runSummary } from './summary.js';
 import { WATCHDOG_EXIT, type Watchdog } from './watchdog.js';
+import { whereThrown } from './where.js';
 
 /** Where the CLI writes (a process's streams, or a test's buffers). */
 export interface Output {
@@ -60,29 +61,44 @@ export interface Launch {
 }
 
 /**
- * The root task as the CLI starts it: when the program's function returns, the root task
- * suspends itself, as sel4runtime's exit does for a C root task's main.
+ * The root task's run as the CLI starts it: the program's generator, then, when it returns, the
+ * root task suspends itself, as sel4runtime's exit does for a C root task's main. Not a generator
+ * of its own but a forwarding iterator, so the program's generator stays reachable (`inner`: a
+ * plain `yield` is reported at the program's own line, where.ts).
  */
+class RootTaskRun {
+  private suspend: Iterator<TrapToken, unknown, unknown> | null = null;
+  constructor(readonly inner: Generator<TrapToken, unknown, unknown>) {}
+  next(v?: unknown): IteratorResult<TrapToken, void> {
+    if (this.suspend === null) {
+      const r = this.inner.next(v);
+      if (r.done !== true) return r;
+      this.suspend = seL4_TCB_Suspend(seL4_CapInitThreadTCB)[Symbol.iterator]();
+      v = undefined;
+    }
+    const r = this.suspend.next(v);
+    return r.done === true ? { done: true, value: undefined } : r;
+  }
+  return(v?: unknown): IteratorResult<TrapToken, void> {
+    this.inner.return(v);
+    return { done: true, value: undefined };
+  }
+  throw(e: unknown): IteratorResult<TrapToken, void> {
+    const r = this.inner.throw(e);
+    return r.done === true ? this.next() : r;
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/** The root task as the CLI starts it (RootTaskRun), under the program's function's name. */
 export function asRootTask(fn: ThreadFunction): ThreadFunction {
   const name = fn.name || 'main';
   const wrapped = {
-    [name]: function* (...args: number[]): Generator<TrapToken, void, unknown> {
-      yield* fn(...args);
-      yield* seL4_TCB_Suspend(seL4_CapInitThreadTCB);
-    },
+    [name]: (...args: number[]) => new RootTaskRun(fn(...args)) as unknown as Generator<TrapToken, void, unknown>,
   };
   return wrapped[name]!;
-}
-
-/** " at file:line" of the first stack frame outside tsel4's own packages, if any. */
-function whereThrown(e: unknown): string {
-  if (!(e instanceof Error) || e.stack === undefined) return '';
-  for (const line of e.stack.split('\n').slice(1)) {
-    if (/\/packages\/|node_modules|node:/.test(line)) continue;
-    const m = /\(?((?:file:\/\/)?\/[^()]+:\d+:\d+)\)?\s*$/.exec(line);
-    if (m !== null) return ` at ${m[1]!.replace(/^file:\/\//, '')}`;
-  }
-  return '';
 }
 
 /** "thread 'name' (function)": how every message of the CLI names a thread. */

@@ -4,7 +4,7 @@
  * command line, and exit code 2 with one line and no stack trace for a mistake.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,5 +70,27 @@ describe('the tsel4 process', () => {
     const r = tsel4(['run', 'pingpong', '--timeout', '2'], OUTSIDE);
     expect(r.code).toBe(0);
     expect(tsel4(['run', 'pingpong', '--timeout', '0'], OUTSIDE).code).toBe(0);
+  });
+
+  it('a syntax error: file:line:col, the message and the line with a caret; exit code 2', () => {
+    writeFileSync(join(OUTSIDE, 'syntax.ts'), "import type * as L from '@tsel4/libsel4';\n\nexport default function* main(): Generator<L.TrapToken, void, unknown> {\n  const x = ;\n}\n");
+    const r = tsel4(['run', 'syntax.ts'], OUTSIDE);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('tsel4: cannot load syntax.ts: syntax.ts:4:13: Unexpected ";"\n  4 |   const x = ;\n    |             ^\n');
+  });
+
+  it("a typo in an import names the user's file, not the CLI's", () => {
+    writeFileSync(join(OUTSIDE, 'typo.ts'), "import { println } from '@tsel4/sel4utilz';\n\nexport default function* main() {\n  yield* println('x');\n}\n");
+    const r = tsel4(['run', 'typo.ts'], OUTSIDE);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`tsel4: cannot load typo.ts: Cannot find package '@tsel4/sel4utilz' imported from ${join(OUTSIDE, 'typo.ts')}\n`);
+  });
+
+  it("a plain yield is reported at the program's own line", () => {
+    writeFileSync(join(OUTSIDE, 'plain.ts'), "import * as L from '@tsel4/libsel4';\n\nexport default function* main(): Generator<L.TrapToken, void, unknown> {\n  yield* L.seL4_Yield();\n  yield L.seL4_Yield();\n}\n");
+    const r = tsel4(['run', 'plain.ts', '--quiet-kernel', '--no-check'], OUTSIDE);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`tsel4: thread 'rootserver' (main) threw TypeError: a thread yielded something other than a syscall (use yield*, not yield) at ${join(OUTSIDE, 'plain.ts')}:5:3\n`);
   });
 });

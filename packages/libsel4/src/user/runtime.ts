@@ -214,6 +214,17 @@ export class SyscallTrap implements Iterator<TrapToken, unknown, unknown>, Itera
   }
 }
 
+/**
+ * What a thread that yields anything but a syscall throws (a plain `yield`). It keeps the
+ * suspended generator, so a tool can say where it stopped (V8 knows a generator's location).
+ */
+export class PlainYieldError extends TypeError {
+  constructor(readonly generator: Generator<TrapToken, unknown, unknown>) {
+    super('a thread yielded something other than a syscall (use yield*, not yield)');
+    this.name = 'TypeError';
+  }
+}
+
 /** The user-level state of one TypeScript thread, and the program the CPU runs for it. */
 export class UserThread implements UserProgram {
   readonly trap: SyscallTrap;
@@ -298,7 +309,7 @@ export class UserThread implements UserProgram {
     this.gen = null;
     // returning from the entry function jumps to return address 0
     if (r.done === true) return this.fetchFault(ctx, 0);
-    return this.uncaught(ctx, new TypeError('a thread yielded something other than a syscall (use yield*, not yield)'));
+    return this.uncaught(ctx, new PlainYieldError(gen));
   }
 
   /**
