@@ -219,4 +219,10 @@ describe('tsel4 run: a program that dies does not look like one that finished', 
     await mistake(['run', '--timeout', 'soon'], "--timeout takes seconds without kernel progress, 0 for none (default 5), not 'soon'");
     await mistake(['run', '--quiet-kernel=yes'], '--quiet-kernel takes no value');
   });
+
+  it('a word that does not fit: the thread throws, one line naming the function, the argument and the value', async () => {
+    const r = await cli('run', 'badbadge.ts', '--quiet-kernel');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tsel4: thread 'rootserver' \(badbadge\) threw RangeError: seL4_CNode_Mint: badge = 18446744073709551616n does not fit a 64-bit word at .*badbadge\.ts:9:\d+\n$/);
+  });
 });

@@ -85,6 +85,14 @@ describe.skipIf(!status.ok)(status.ok ? 'tsel4 run FILE.c' : `tsel4 run FILE.c â
     });
   });
 
+  it('libsel4\'s debug assert in a bitfield constructor stops the thread (a length of 1000)', async () => {
+    const r = await tsel4('run', 'apps/cli/test/fixtures/c/badinfo.c', '--quiet-kernel');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/^Assertion failed: \(length & ~0x7full\) == 0 \(.*sel4\/shared_types\.h: seL4_MessageInfo_new: \d+\)$/m);
+    expect(r.out).not.toContain('not reached');
+    expect(r.err).toBe("tsel4: thread 'rootserver' (main) stopped by an unhandled fault: user exception 0x000000000000000d code 0000000000000000\n");
+  });
+
   it('more C threads than the bridge holds: one line, exit code 5, no stack trace', async () => {
     const r = await tsel4('run', 'apps/cli/test/fixtures/c/toomany.c');
     expect(r.code).toBe(5);

@@ -16,7 +16,16 @@ import { wordHi, wordLo, wordToBigInt, wordToNumber, type WordInput } from '@tse
 import type { seL4_BootInfo } from '../bootinfo.js';
 import { cnodeCapDataWord } from '../cnodecapdata.js';
 import { IPCBUF_CAPS_OR_BADGES, IPCBUF_RECEIVE_CNODE, IPCBUF_RECEIVE_DEPTH, IPCBUF_RECEIVE_INDEX, IPCBUF_USER_DATA } from '../ipcbuffer.js';
-import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
+import {
+  MSGINFO_CAPSUNWRAPPED_BITS,
+  MSGINFO_EXTRACAPS_BITS,
+  MSGINFO_LENGTH_BITS,
+  msgInfoCapsUnwrapped,
+  msgInfoExtraCaps,
+  msgInfoLabel,
+  msgInfoLength,
+  msgInfoLo,
+} from '../messageinfo.js';
 import {
   seL4_SysCall,
   seL4_SysDebugCapIdentify,
@@ -33,6 +42,7 @@ import {
   seL4_SysYield,
   seL4_SysDebugDumpScheduler,
 } from '../syscalls.js';
+import { checkField, checkWord } from './words.js';
 import { currentThread, currentThreadOrNull, Finish, type Syscall, type SyscallTrap, type ThreadFunction, type UserThread, type WordOut } from './runtime.js';
 
 /** A machine word as input: an integer number (negative means two's complement) or a bigint. */
@@ -137,6 +147,7 @@ export function seL4_GetMR_big(i: number): bigint {
 
 /** seL4_SetMR: message register i := v (number or bigint, taken modulo 2^wordBits). */
 export function seL4_SetMR(i: number, v: seL4_Word): void {
+  checkWord('seL4_SetMR', 'v', v);
   checkMR(i);
   writeBufWord(currentThread(), i + 1, v);
 }
@@ -147,6 +158,7 @@ export function seL4_GetUserData(): number {
 }
 /** seL4_SetUserData: the IPC buffer's userData word (the kernel never reads it). */
 export function seL4_SetUserData(v: seL4_Word): void {
+  checkWord('seL4_SetUserData', 'v', v);
   writeBufWord(currentThread(), IPCBUF_USER_DATA, v);
 }
 
@@ -165,6 +177,7 @@ export function seL4_GetCap(i: number): number {
 }
 /** seL4_SetCap: the cptr of extra cap i (0..2) to send (IPC buffer caps_or_badges[i]). */
 export function seL4_SetCap(i: number, cptr: seL4_CPtr): void {
+  checkWord('seL4_SetCap', 'cptr', cptr);
   if (!Number.isInteger(i) || i < 0 || i > 2) throw new RangeError(`extra cap ${i} does not exist (0..2)`);
   writeBufWord(currentThread(), IPCBUF_CAPS_OR_BADGES + i, cptr);
 }
@@ -177,6 +190,9 @@ export function seL4_GetCapReceivePath(): [number, number, number] {
 
 /** seL4_SetCapReceivePath: where a received cap goes. */
 export function seL4_SetCapReceivePath(receiveCNode: seL4_CPtr, receiveIndex: seL4_CPtr, receiveDepth: seL4_Word): void {
+  checkWord('seL4_SetCapReceivePath', 'receiveCNode', receiveCNode);
+  checkWord('seL4_SetCapReceivePath', 'receiveIndex', receiveIndex);
+  checkWord('seL4_SetCapReceivePath', 'receiveDepth', receiveDepth);
   const t = currentThread();
   writeBufWord(t, IPCBUF_RECEIVE_CNODE, receiveCNode);
   writeBufWord(t, IPCBUF_RECEIVE_INDEX, receiveIndex);
@@ -197,7 +213,7 @@ export function seL4_GetIPCBuffer(): seL4_IPCBuffer {
   return {
     get: (i) => readBufWord(t, i),
     getBig: (i) => readBufWordBig(t, i),
-    set: (i, v) => writeBufWord(t, i, v),
+    set: (i, v) => writeBufWord(t, i, checkWord('seL4_IPCBuffer.set', `word ${i}`, v, t.ctx.arch.wordBits)),
   };
 }
 
@@ -215,9 +231,23 @@ function makeInfo(label: number, capsUnwrapped: number, extraCaps: number, lengt
   return (hi <= 0x1fffff ? hi * 4294967296 + lo : (BigInt(hi) << 32n) | BigInt(lo)) as seL4_MessageInfo_t;
 }
 
-/** seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length); fields are masked as in C. */
+/** The label's width: 52 bits on 64-bit arches, 20 on 32-bit. */
+function labelBits(): number {
+  return wordBitsNow() === 64 ? 52 : 20;
+}
+
+/**
+ * seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length). Each field must fit its width
+ * (label 52 bits on 64-bit arches, 20 on 32-bit; capsUnwrapped 3; extraCaps 2; length 7), as C
+ * libsel4's debug asserts require; otherwise it throws (words.ts).
+ */
 export function seL4_MessageInfo_new(label: number | bigint, capsUnwrapped: number, extraCaps: number, length: number): seL4_MessageInfo_t {
-  return makeInfo(maskLabel(wordBitsNow(), label), capsUnwrapped, extraCaps, length);
+  const fn = 'seL4_MessageInfo_new';
+  checkField(fn, 'label', label, labelBits());
+  checkField(fn, 'capsUnwrapped', capsUnwrapped, MSGINFO_CAPSUNWRAPPED_BITS);
+  checkField(fn, 'extraCaps', extraCaps, MSGINFO_EXTRACAPS_BITS);
+  checkField(fn, 'length', length, MSGINFO_LENGTH_BITS);
+  return makeInfo(Number(label), capsUnwrapped, extraCaps, length);
 }
 
 /** libsel4's seL4_CNode_CapData_t: one word, read as `.words[0]` as in C. */
@@ -231,7 +261,10 @@ export interface seL4_CNode_CapData_t {
  * pass `.words[0]`. The word is a number when exact, else a bigint.
  */
 export function seL4_CNode_CapData_new(guard: seL4_Word, guardSize: number): seL4_CNode_CapData_t {
-  const w = cnodeCapDataWord(wordBitsNow(), typeof guard === 'bigint' ? guard : BigInt(guard), guardSize);
+  const wb = wordBitsNow();
+  checkField('seL4_CNode_CapData_new', 'guard', guard, wb === 64 ? 58 : 18);
+  checkField('seL4_CNode_CapData_new', 'guardSize', guardSize, wb === 64 ? 6 : 5);
+  const w = cnodeCapDataWord(wb, typeof guard === 'bigint' ? guard : BigInt(guard), guardSize);
   return { words: [w <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(w) : w] };
 }
 
@@ -259,21 +292,25 @@ export function seL4_MessageInfo_get_capsUnwrapped(info: seL4_MessageInfo_t): nu
 }
 /** A copy of `info` with a new label (C's setter returns the new value too). */
 export function seL4_MessageInfo_set_label(info: seL4_MessageInfo_t, label: number | bigint): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_label', 'label', label, labelBits());
   const [lo] = fields(info);
-  return makeInfo(maskLabel(wordBitsNow(), label), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), msgInfoLength(lo));
+  return makeInfo(Number(label), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), msgInfoLength(lo));
 }
 /** A copy of `info` with a new length. */
 export function seL4_MessageInfo_set_length(info: seL4_MessageInfo_t, length: number): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_length', 'length', length, MSGINFO_LENGTH_BITS);
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), length);
 }
 /** A copy of `info` with a new extraCaps count. */
 export function seL4_MessageInfo_set_extraCaps(info: seL4_MessageInfo_t, extraCaps: number): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_extraCaps', 'extraCaps', extraCaps, MSGINFO_EXTRACAPS_BITS);
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), msgInfoCapsUnwrapped(lo), extraCaps, msgInfoLength(lo));
 }
 /** A copy of `info` with new capsUnwrapped bits. */
 export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, capsUnwrapped: number): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_capsUnwrapped', 'capsUnwrapped', capsUnwrapped, MSGINFO_CAPSUNWRAPPED_BITS);
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), capsUnwrapped, msgInfoExtraCaps(lo), msgInfoLength(lo));
 }
@@ -283,6 +320,8 @@ export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, cap
 
 /** seL4_Send: send through `dest` (blocks until a receiver takes it, for an endpoint). */
 export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
+  checkWord('seL4_Send', 'dest', dest);
+  checkWord('seL4_Send', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -292,6 +331,8 @@ export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 
 /** seL4_NBSend: send without blocking (dropped if nobody is waiting). */
 export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
+  checkWord('seL4_NBSend', 'dest', dest);
+  checkWord('seL4_NBSend', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -301,6 +342,8 @@ export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Sysca
 
 /** seL4_Call: send and wait for the reply; returns the reply's message info. */
 export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<seL4_MessageInfo_t> {
+  checkWord('seL4_Call', 'dest', dest);
+  checkWord('seL4_Call', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -310,6 +353,7 @@ export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 
 /** seL4_Recv: wait for a message on `src`; the sender's badge goes to `sender.value`. */
 export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  checkWord('seL4_Recv', 'src', src);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysRecv, Finish.InfoBadge, sender);
@@ -317,6 +361,7 @@ export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscal
 
 /** seL4_NBRecv: like seL4_Recv but returns at once (badge 0) when nothing is there. */
 export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  checkWord('seL4_NBRecv', 'src', src);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysNBRecv, Finish.InfoBadge, sender);
@@ -324,6 +369,7 @@ export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Sysc
 
 /** seL4_Reply: answer the last caller (does nothing if there is none). */
 export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
+  checkWord('seL4_Reply', 'msgInfo', msgInfo);
   const t = currentThread();
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
@@ -332,6 +378,8 @@ export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
 
 /** seL4_ReplyRecv: reply to the last caller, then wait on `src`. */
 export function seL4_ReplyRecv(src: seL4_CPtr, msgInfo: seL4_MessageInfo_t, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  checkWord('seL4_ReplyRecv', 'src', src);
+  checkWord('seL4_ReplyRecv', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   setInfoReg(t, msgInfo);
@@ -346,6 +394,7 @@ export function seL4_Yield(): Syscall<void> {
 
 /** seL4_Signal: signal a notification (seL4_Send with an empty message, no MRs). */
 export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
+  checkWord('seL4_Signal', 'dest', dest);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, 0 as seL4_MessageInfo_t);
@@ -354,11 +403,13 @@ export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
 
 /** seL4_Wait (classic: seL4_Recv): wait on a notification; the badge goes to `sender.value`. */
 export function seL4_Wait(src: seL4_CPtr, sender: WordOut | null = null): Syscall<void> {
+  checkWord('seL4_Wait', 'src', src);
   return seL4_Recv(src, sender) as Iterable<never> as Syscall<void>;
 }
 
 /** seL4_Poll (classic: seL4_NBRecv). */
 export function seL4_Poll(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  checkWord('seL4_Poll', 'src', src);
   return seL4_NBRecv(src, sender);
 }
 
@@ -397,6 +448,7 @@ export function seL4_DebugSnapshot(): Syscall<void> {
 
 /** seL4_DebugCapIdentify: the kernel's type tag of the cap at `cap` (0 for an empty slot). */
 export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
+  checkWord('seL4_DebugCapIdentify', 'cap', cap);
   const t = currentThread();
   setWordAt(t, t.capIdx, cap);
   return arm(t, seL4_SysDebugCapIdentify, Finish.CapReg);
@@ -404,6 +456,7 @@ export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
 
 /** seL4_DebugNameThread: name the thread `tcb` (the name travels in the IPC buffer). */
 export function seL4_DebugNameThread(tcb: seL4_CPtr, name: string): Syscall<void> {
+  checkWord('seL4_DebugNameThread', 'tcb', tcb);
   const t = currentThread();
   const bytes = Buffer.from(name.slice(0, 120 * t.stride * 4 - 1), 'latin1');
   // the name is written from msg[0] as a NUL-terminated string
