@@ -169,7 +169,7 @@ describe('tsel4 usage mistakes: one line, exit code 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe(`tsel4: --trace nowhere/out.json: the folder ${join(FIX, 'nowhere')} does not exist\n`);
   });
-  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, list, board, help)"));
+  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, check, list, board, help)"));
   it('an option before the command', () => mistake(['--board', 'pc99'], "unknown option '--board' (options before a command: --help, --version; run options go after 'run')"));
   it('arguments to list', () => mistake(['list', 'apps'], "list takes no arguments, got 'apps'"));
 });
@@ -224,5 +224,33 @@ describe('tsel4 run: a program that dies does not look like one that finished', 
     const r = await cli('run', 'badbadge.ts', '--quiet-kernel');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^tsel4: thread 'rootserver' \(badbadge\) threw RangeError: seL4_CNode_Mint: badge = 18446744073709551616n does not fit a 64-bit word at .*badbadge\.ts:9:\d+\n$/);
+  });
+});
+
+describe('tsel4 check: type errors, syscalls that are never made, plain yields', () => {
+  it('reports each with file:line:col and a code frame; exit code 1; run refuses the file (exit 2) unless --no-check', async () => {
+    const r = await cli('check', 'unchecked.ts');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      "unchecked.ts:10:3: this syscall is never made: 'L.seL4_Signal(ntfn)' only makes a generator; write 'yield* L.seL4_Signal(ntfn)'\n" +
+        '  10 |   L.seL4_Signal(ntfn);\n' +
+        '     |   ^\n' +
+        "unchecked.ts:11:3: this syscall is never made: 'println('after')' only makes a generator; write 'yield* println('after')'\n" +
+        "  11 |   println('after');\n" +
+        '     |   ^\n' +
+        "unchecked.ts:12:3: a plain 'yield' in a thread stops it with a user exception; a syscall is 'yield*'\n" +
+        '  12 |   yield;\n' +
+        '     |   ^\n' +
+        'tsel4: 3 problems\n',
+    );
+    const run = await cli('run', 'unchecked.ts');
+    expect(run.code).toBe(2);
+    expect(run.out).toBe('');
+    expect(run.err.trimEnd().split('\n').at(-1)).toBe('tsel4: unchecked.ts did not pass tsel4 check (3 problems); not run (--no-check runs it anyway)');
+    expect((await cli('run', 'unchecked.ts', '--no-check', '--quiet-kernel')).code).toBe(1);
+  });
+
+  it('passes a correct program', async () => {
+    expect(await cli('check', 'hello.ts')).toEqual({ code: 0, out: 'tsel4: hello.ts: no problems\n', err: '' });
   });
 });

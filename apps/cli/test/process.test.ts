@@ -74,17 +74,27 @@ describe('the tsel4 process', () => {
 
   it('a syntax error: file:line:col, the message and the line with a caret; exit code 2', () => {
     writeFileSync(join(OUTSIDE, 'syntax.ts'), "import type * as L from '@tsel4/libsel4';\n\nexport default function* main(): Generator<L.TrapToken, void, unknown> {\n  const x = ;\n}\n");
-    const r = tsel4(['run', 'syntax.ts'], OUTSIDE);
+    // loading it (the check first, by default; its own message and frame)
+    const r = tsel4(['run', 'syntax.ts', '--no-check'], OUTSIDE);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toBe('tsel4: cannot load syntax.ts: syntax.ts:4:13: Unexpected ";"\n  4 |   const x = ;\n    |             ^\n');
+    const c = tsel4(['run', 'syntax.ts'], OUTSIDE);
+    expect(c.code).toBe(2);
+    expect(c.err).toBe(
+      'syntax.ts:4:13: TS1109: Expression expected.\n  4 |   const x = ;\n    |             ^\n' +
+        'tsel4: syntax.ts did not pass tsel4 check (1 problem); not run (--no-check runs it anyway)\n',
+    );
   });
 
   it("a typo in an import names the user's file, not the CLI's", () => {
     writeFileSync(join(OUTSIDE, 'typo.ts'), "import { println } from '@tsel4/sel4utilz';\n\nexport default function* main() {\n  yield* println('x');\n}\n");
-    const r = tsel4(['run', 'typo.ts'], OUTSIDE);
+    const r = tsel4(['run', 'typo.ts', '--no-check'], OUTSIDE);
     expect(r.code).toBe(2);
     expect(r.err).toBe(`tsel4: cannot load typo.ts: Cannot find package '@tsel4/sel4utilz' imported from ${join(OUTSIDE, 'typo.ts')}\n`);
+    const c = tsel4(['run', 'typo.ts'], OUTSIDE);
+    expect(c.code).toBe(2);
+    expect(c.err.split('\n')[0]).toBe("typo.ts:1:25: TS2307: Cannot find module '@tsel4/sel4utilz' or its corresponding type declarations.");
   });
 
   it("a plain yield is reported at the program's own line", () => {
