@@ -18,7 +18,7 @@ const PPTR_BASE: Record<BoardName, bigint> = {
   'qemu-riscv-virt': 0xffffffc000000000n,
 };
 
-function run(root: () => Gen, board: BoardName = 'pc99'): { m: Machine; printed: string[]; stopped: string[] } {
+function run(root: () => Gen, board: BoardName = 'pc99', made?: (m: Machine) => void): { m: Machine; printed: string[]; stopped: string[] } {
   const printed: string[] = [];
   const stopped: string[] = [];
   const m = new Machine(root as L.ThreadFunction, {
@@ -27,6 +27,7 @@ function run(root: () => Gen, board: BoardName = 'pc99'): { m: Machine; printed:
     onKernelPrint: (l) => printed.push(l),
     onUnhandledFault: (t) => stopped.push(t.name),
   });
+  made?.(m);
   m.run({ maxSteps: 10_000 });
   return { m, printed, stopped };
 }
@@ -122,6 +123,20 @@ describe('the other debug prints', () => {
       `${'idle_thread'.padStart(40)}\t${'idle'.padStart(15)}\t${'0'.repeat(16)}\t${'0'.padStart(20)}\t0`,
       expect.stringMatching(new RegExp(`^ {30}rootserver\\t {8}running\\t0x[0-9a-f]{16}\\t {17}255\\t0$`)),
     ]);
+  });
+
+  it('an interrupt whose handler has no notification: "Undelivered IRQ: n" (seL4: handleInterrupt)', () => {
+    let machine: Machine | null = null;
+    const { printed } = run(function* () {
+      const alloc = new Allocator(L.seL4_GetBootInfo());
+      const slot = alloc.allocSlot();
+      const e = yield* L.seL4_IRQControl_Get(L.seL4_CapIRQControl, 40, L.seL4_CapInitThreadCNode, slot, 64);
+      if (e !== 0) throw new Error(`IRQControl_Get: ${L.seL4_ErrorName(e)}`);
+      machine!.board.irq.raise(40);
+      yield* L.seL4_Yield();
+      yield* L.seL4_TCB_Suspend(L.seL4_CapInitThreadTCB);
+    }, 'qemu-arm-virt', (m) => (machine = m));
+    expect(printed).toEqual(['Undelivered IRQ: 40']);
   });
 
   it('seL4_DebugHalt: "Debug halt syscall from user thread %p "%s"" and the machine stops', () => {
