@@ -136,9 +136,11 @@ describe('tsel4 run', () => {
     expect(r.out).toMatch(/spins\.ts stopped \(the step limit\) after 500 steps/);
   });
 
-  it('prints the kernel log on stderr with --kernel-log', async () => {
-    const r = await cli('run', 'throws.ts', '--kernel-log');
-    expect(r.err).toMatch(/^kernel: /m);
+  it('prints userError\'s messages on stderr with --kernel-log; the debug prints stay on stdout, once', async () => {
+    const r = await cli('run', 'badcptr.ts', '--kernel-log');
+    expect(r.err).toMatch(/^kernel: Invocation of invalid cap #/m);
+    expect(r.err).not.toContain('Caught');
+    expect(r.out.match(/^Caught /gm)).toHaveLength(1);
   });
 });
 

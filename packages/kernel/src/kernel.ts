@@ -133,7 +133,7 @@ export class Kernel {
   log: KernelLog | null = null;
   /**
    * Where a debug kernel's prints go (the double-fault message, Undelivered IRQ, the scheduler
-   * dump, debug halt; not userError); null drops them. Each line also goes to `log`.
+   * dump, debug halt; not userError). While it is null they go to `log`.
    */
   printer: KernelLog | null = null;
   /** Told when a thread stops in a fault nobody handles (seL4 has no counterpart; for tools). */
@@ -180,9 +180,9 @@ export class Kernel {
     this.log?.(line);
   }
 
-  /** A debug kernel's printf of one line: to the printer and the kernel log. */
+  /** A debug kernel's printf of one line: to the printer, or the kernel log when none listens. */
   print(line: string): void {
-    this.printer?.(line);
-    this.log?.(line);
+    if (this.printer !== null) this.printer(line);
+    else this.log?.(line);
   }
 }

@@ -71,7 +71,7 @@ export interface MachineOptions {
   readonly checkInvariants?: boolean;
   /** Receives each line the programs print on the debug console. */
   readonly onConsoleLine?: (line: string) => void;
-  /** Receives seL4's kernel debug messages (userError and every debug print). */
+  /** Receives seL4's kernel debug messages: userError's, and the debug prints unless onKernelPrint takes them. */
   readonly onKernelLog?: (line: string) => void;
   /**
    * Receives what a debug seL4 prints on its console besides userError: the double-fault

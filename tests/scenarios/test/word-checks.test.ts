@@ -67,7 +67,7 @@ describe('word arguments are checked (seL4_DebugAssert on field ranges; C types)
   it('a stub\'s narrower arguments, seL4_SetMR and the CNode cap data', () => {
     expect(thrown(function* () {
       yield* L.seL4_CNode_Copy(CNODE, 1, 256, CNODE, 2, 64, L.seL4_AllRights);
-    })).toBe('RangeError: seL4_CNode_Copy: dest_depth = 256 does not fit its 8-bit field (0 to 2^8 - 1)');
+    })).toBe('RangeError: seL4_CNode_Copy: dest_depth = 256 does not fit its 8-bit field (-2^7 to 2^8 - 1)');
     expect(thrown(function* () {
       L.seL4_SetMR(0, 2 ** 70);
     })).toBe('RangeError: seL4_SetMR: v = 1.1805916207174113e+21 does not fit a 64-bit word');

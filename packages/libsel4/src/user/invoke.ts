@@ -68,7 +68,7 @@ function checkArgs(p: Prepared, fn: string, service: unknown, args: readonly unk
       return;
     }
     if (slot.bits >= wordBits) checkWord(fn, name, arg, slot.bits > wordBits ? 64 : wordBits);
-    else checkField(fn, name, arg, slot.bits);
+    else checkField(fn, name, arg, slot.bits, true);
   });
 }
 

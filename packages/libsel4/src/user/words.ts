@@ -9,8 +9,9 @@
  * - a word (seL4_Word, seL4_CPtr): an integer (number or bigint) from −2^(w−1) to 2^w − 1 on a
  *   w-bit arch; a negative number is its two's complement, as C converts it, and is what reading
  *   a word near 2^w back as a number gives;
- * - a field of `bits` bits (a label, a length, a guard size, an seL4_Uint8 argument): an integer
- *   from 0 to 2^bits − 1;
+ * - a field of `bits` bits (a label, a length, a guard size): an integer from 0 to 2^bits − 1; a
+ *   stub's narrower argument (seL4_Uint8, ...) also takes a negative one down to −2^(bits−1), its
+ *   two's complement, as C converts it;
  * - a flag (seL4_Bool, a right): 0, 1, false or true.
  *
  * The common case (a small non-negative number) is one comparison and allocates nothing.
@@ -46,15 +47,22 @@ export function checkWord<T>(fn: string, arg: string, v: T, bits?: 32 | 64): T {
   throw new RangeError(`${fn}: ${arg} = ${show(v)} does not fit a ${wordBits}-bit word`);
 }
 
-/** Check that `v` fits an unsigned field of `bits` bits; returns it. */
-export function checkField<T>(fn: string, arg: string, v: T, bits: number): T {
+/**
+ * Check that `v` fits a field of `bits` bits; returns it. With `negatives`, a negative integer down
+ * to −2^(bits−1) is accepted too, as its two's complement in the field (a stub's seL4_Uint8
+ * argument given -1 is 255, as C converts it); a bitfield constructor's fields take none (C's
+ * debug assert sees the high bits of the converted word).
+ */
+export function checkField<T>(fn: string, arg: string, v: T, bits: number, negatives = false): T {
+  const min = negatives ? -(2 ** (bits - 1)) : 0;
   if (typeof v === 'number') {
-    if (v >= 0 && v < 2 ** bits && Number.isInteger(v)) return v;
+    if (v >= min && v < 2 ** bits && Number.isInteger(v)) return v;
     if (!Number.isInteger(v)) throw notInteger(fn, arg, v);
   } else if (typeof v === 'bigint') {
-    if (v >= 0n && v < 1n << BigInt(bits)) return v;
+    if (v >= BigInt(min) && v < 1n << BigInt(bits)) return v;
   } else if (typeof v === 'boolean' && bits >= 1) {
     return v;
   } else throw notInteger(fn, arg, v);
-  throw new RangeError(`${fn}: ${arg} = ${show(v)} does not fit its ${bits}-bit field (0 to 2^${bits} - 1)`);
+  const range = negatives ? `-2^${bits - 1} to 2^${bits} - 1` : `0 to 2^${bits} - 1`;
+  throw new RangeError(`${fn}: ${arg} = ${show(v)} does not fit its ${bits}-bit field (${range})`);
 }
