@@ -128,7 +128,7 @@ export function runLaunch(launch: Launch, opts: RunOptions, io: Output, hooks: R
     ...(opts.quietKernel ? {} : { onKernelPrint: (line: string) => io.out(line + '\n') }),
     ...(opts.kernelLog ? { onKernelLog: (line: string) => io.err(`kernel: ${line}\n`) } : {}),
     onUnhandledFault: (t, first) => describeFault?.(t, first),
-    onUserRun: (tcb) => onUserRun?.(tcb),
+    ...(watchdog !== undefined ? { onUserRun: (tcb: Tcb) => onUserRun?.(tcb) } : {}),
     ...(tracer !== undefined ? { tracer } : {}),
   });
   describeFault = (t, first) => faulted.set(t, machine.faultText(first));
