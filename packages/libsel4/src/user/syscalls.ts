@@ -147,7 +147,7 @@ export function seL4_GetMR_big(i: number): bigint {
 
 /** seL4_SetMR: message register i := v (number or bigint, taken modulo 2^wordBits). */
 export function seL4_SetMR(i: number, v: seL4_Word): void {
-  checkWord('seL4_SetMR', 'v', v);
+  if (typeof v !== 'number' || v >>> 0 !== v) checkWord('seL4_SetMR', 'v', v);
   checkMR(i);
   writeBufWord(currentThread(), i + 1, v);
 }
@@ -158,7 +158,7 @@ export function seL4_GetUserData(): number {
 }
 /** seL4_SetUserData: the IPC buffer's userData word (the kernel never reads it). */
 export function seL4_SetUserData(v: seL4_Word): void {
-  checkWord('seL4_SetUserData', 'v', v);
+  if (typeof v !== 'number' || v >>> 0 !== v) checkWord('seL4_SetUserData', 'v', v);
   writeBufWord(currentThread(), IPCBUF_USER_DATA, v);
 }
 
@@ -177,7 +177,7 @@ export function seL4_GetCap(i: number): number {
 }
 /** seL4_SetCap: the cptr of extra cap i (0..2) to send (IPC buffer caps_or_badges[i]). */
 export function seL4_SetCap(i: number, cptr: seL4_CPtr): void {
-  checkWord('seL4_SetCap', 'cptr', cptr);
+  if (typeof cptr !== 'number' || cptr >>> 0 !== cptr) checkWord('seL4_SetCap', 'cptr', cptr);
   if (!Number.isInteger(i) || i < 0 || i > 2) throw new RangeError(`extra cap ${i} does not exist (0..2)`);
   writeBufWord(currentThread(), IPCBUF_CAPS_OR_BADGES + i, cptr);
 }
@@ -190,9 +190,9 @@ export function seL4_GetCapReceivePath(): [number, number, number] {
 
 /** seL4_SetCapReceivePath: where a received cap goes. */
 export function seL4_SetCapReceivePath(receiveCNode: seL4_CPtr, receiveIndex: seL4_CPtr, receiveDepth: seL4_Word): void {
-  checkWord('seL4_SetCapReceivePath', 'receiveCNode', receiveCNode);
-  checkWord('seL4_SetCapReceivePath', 'receiveIndex', receiveIndex);
-  checkWord('seL4_SetCapReceivePath', 'receiveDepth', receiveDepth);
+  if (typeof receiveCNode !== 'number' || receiveCNode >>> 0 !== receiveCNode) checkWord('seL4_SetCapReceivePath', 'receiveCNode', receiveCNode);
+  if (typeof receiveIndex !== 'number' || receiveIndex >>> 0 !== receiveIndex) checkWord('seL4_SetCapReceivePath', 'receiveIndex', receiveIndex);
+  if (typeof receiveDepth !== 'number' || receiveDepth >>> 0 !== receiveDepth) checkWord('seL4_SetCapReceivePath', 'receiveDepth', receiveDepth);
   const t = currentThread();
   writeBufWord(t, IPCBUF_RECEIVE_CNODE, receiveCNode);
   writeBufWord(t, IPCBUF_RECEIVE_INDEX, receiveIndex);
@@ -320,8 +320,8 @@ export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, cap
 
 /** seL4_Send: send through `dest` (blocks until a receiver takes it, for an endpoint). */
 export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
-  checkWord('seL4_Send', 'dest', dest);
-  checkWord('seL4_Send', 'msgInfo', msgInfo);
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_Send', 'dest', dest);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_Send', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -331,8 +331,8 @@ export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 
 /** seL4_NBSend: send without blocking (dropped if nobody is waiting). */
 export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
-  checkWord('seL4_NBSend', 'dest', dest);
-  checkWord('seL4_NBSend', 'msgInfo', msgInfo);
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_NBSend', 'dest', dest);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_NBSend', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -342,8 +342,8 @@ export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Sysca
 
 /** seL4_Call: send and wait for the reply; returns the reply's message info. */
 export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<seL4_MessageInfo_t> {
-  checkWord('seL4_Call', 'dest', dest);
-  checkWord('seL4_Call', 'msgInfo', msgInfo);
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_Call', 'dest', dest);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_Call', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -353,7 +353,7 @@ export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 
 /** seL4_Recv: wait for a message on `src`; the sender's badge goes to `sender.value`. */
 export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
-  checkWord('seL4_Recv', 'src', src);
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_Recv', 'src', src);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysRecv, Finish.InfoBadge, sender);
@@ -361,7 +361,7 @@ export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscal
 
 /** seL4_NBRecv: like seL4_Recv but returns at once (badge 0) when nothing is there. */
 export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
-  checkWord('seL4_NBRecv', 'src', src);
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_NBRecv', 'src', src);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysNBRecv, Finish.InfoBadge, sender);
@@ -369,7 +369,7 @@ export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Sysc
 
 /** seL4_Reply: answer the last caller (does nothing if there is none). */
 export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
-  checkWord('seL4_Reply', 'msgInfo', msgInfo);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_Reply', 'msgInfo', msgInfo);
   const t = currentThread();
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
@@ -378,8 +378,8 @@ export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
 
 /** seL4_ReplyRecv: reply to the last caller, then wait on `src`. */
 export function seL4_ReplyRecv(src: seL4_CPtr, msgInfo: seL4_MessageInfo_t, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
-  checkWord('seL4_ReplyRecv', 'src', src);
-  checkWord('seL4_ReplyRecv', 'msgInfo', msgInfo);
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_ReplyRecv', 'src', src);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_ReplyRecv', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   setInfoReg(t, msgInfo);
@@ -394,7 +394,7 @@ export function seL4_Yield(): Syscall<void> {
 
 /** seL4_Signal: signal a notification (seL4_Send with an empty message, no MRs). */
 export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
-  checkWord('seL4_Signal', 'dest', dest);
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_Signal', 'dest', dest);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, 0 as seL4_MessageInfo_t);
@@ -403,13 +403,13 @@ export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
 
 /** seL4_Wait (classic: seL4_Recv): wait on a notification; the badge goes to `sender.value`. */
 export function seL4_Wait(src: seL4_CPtr, sender: WordOut | null = null): Syscall<void> {
-  checkWord('seL4_Wait', 'src', src);
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_Wait', 'src', src);
   return seL4_Recv(src, sender) as Iterable<never> as Syscall<void>;
 }
 
 /** seL4_Poll (classic: seL4_NBRecv). */
 export function seL4_Poll(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
-  checkWord('seL4_Poll', 'src', src);
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_Poll', 'src', src);
   return seL4_NBRecv(src, sender);
 }
 
@@ -448,7 +448,7 @@ export function seL4_DebugSnapshot(): Syscall<void> {
 
 /** seL4_DebugCapIdentify: the kernel's type tag of the cap at `cap` (0 for an empty slot). */
 export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
-  checkWord('seL4_DebugCapIdentify', 'cap', cap);
+  if (typeof cap !== 'number' || cap >>> 0 !== cap) checkWord('seL4_DebugCapIdentify', 'cap', cap);
   const t = currentThread();
   setWordAt(t, t.capIdx, cap);
   return arm(t, seL4_SysDebugCapIdentify, Finish.CapReg);
@@ -456,7 +456,7 @@ export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
 
 /** seL4_DebugNameThread: name the thread `tcb` (the name travels in the IPC buffer). */
 export function seL4_DebugNameThread(tcb: seL4_CPtr, name: string): Syscall<void> {
-  checkWord('seL4_DebugNameThread', 'tcb', tcb);
+  if (typeof tcb !== 'number' || tcb >>> 0 !== tcb) checkWord('seL4_DebugNameThread', 'tcb', tcb);
   const t = currentThread();
   const bytes = Buffer.from(name.slice(0, 120 * t.stride * 4 - 1), 'latin1');
   // the name is written from msg[0] as a NUL-terminated string
