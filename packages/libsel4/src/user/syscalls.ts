@@ -145,7 +145,7 @@ export function seL4_GetMR_big(i: number): bigint {
   return readBufWordBig(currentThread(), i + 1);
 }
 
-/** seL4_SetMR: message register i := v (number or bigint, taken modulo 2^wordBits). */
+/** seL4_SetMR: message register i := v (a word: number or bigint, checked as words.ts says). */
 export function seL4_SetMR(i: number, v: seL4_Word): void {
   if (typeof v !== 'number' || v >>> 0 !== v) checkWord('seL4_SetMR', 'v', v);
   checkMR(i);
