@@ -3,6 +3,7 @@
 // export condition points every @tsel4 package at its src/. tsx is resolved from here, so the
 // command works from any folder.
 import { spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,4 +12,5 @@ const tsx = import.meta.resolve('tsx');
 const r = spawnSync(process.execPath, ['--conditions=source', '--import', tsx, main, ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
-process.exit(r.status ?? 1);
+// a child ended by a signal exits as a shell reports it: 128 + the signal's number
+process.exit(r.status ?? 128 + (r.signal !== null ? (constants.signals[r.signal] ?? 0) : 0));

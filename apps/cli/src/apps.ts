@@ -58,6 +58,36 @@ export function findProgram(target: string, cwd: string): Program {
   return { name: target, path };
 }
 
+/**
+ * Why a program did not load, in full: a syntax error (esbuild's "file:line:col: ERROR: text",
+ * with a 0-based column) as file:line:col (1-based, as tsc and node write it) with the line and a
+ * caret under the column; any other error's whole message.
+ */
+export function loadErrorText(e: unknown, p: Program): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const found = [...msg.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)];
+  if (found.length === 0) return msg.trimEnd();
+  return found
+    .map((m) => {
+      const [, file, l, c, text] = m as unknown as [string, string, string, string, string];
+      const line = Number(l);
+      const col = Number(c);
+      const shown = resolve(file) === p.path ? p.name : file;
+      let frame = '';
+      try {
+        const src = readFileSync(file, 'utf8').split('\n')[line - 1];
+        if (src !== undefined) {
+          const n = String(line);
+          frame = `\n  ${n} | ${src}\n  ${' '.repeat(n.length)} | ${src.slice(0, col).replace(/[^\t]/g, ' ')}^`;
+        }
+      } catch {
+        // the file went away: the message alone
+      }
+      return `${shown}:${line}:${col + 1}: ${text}${frame}`;
+    })
+    .join('\n');
+}
+
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as unknown;
 
 /** Import `p` and return its default export, checked to be a root task (a generator function). */
@@ -66,8 +96,7 @@ export async function loadRootTask(p: Program): Promise<ThreadFunction> {
   try {
     mod = (await import(pathToFileURL(p.path).href)) as { default?: unknown };
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new UsageError(`cannot load ${p.name}: ${msg}`);
+    throw new UsageError(`cannot load ${p.name}: ${loadErrorText(e, p)}`);
   }
   const root = mod.default;
   const hint = 'export default function* main() { ... }';

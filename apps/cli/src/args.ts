@@ -21,12 +21,22 @@ export interface RunOptions {
   readonly maxSteps: number;
   readonly seed: number;
   readonly kernelLog: boolean;
+  /** Do not show what a debug seL4 prints (unhandled faults, the scheduler dump, debug halt). */
+  readonly quietKernel: boolean;
+  /** Wall-clock milliseconds without kernel progress before the watchdog stops the run; 0 = never. */
+  readonly timeoutMs: number;
+  /** Type-check a .ts program before running it (tsel4 check). */
+  readonly check: boolean;
 }
+
+/** The watchdog's limit when none is given (--timeout), in seconds. */
+export const DEFAULT_TIMEOUT_S = 5;
 
 /** The step limit when none is given: far beyond any app here, short of running forever. */
 export const DEFAULT_MAX_STEPS = 10_000_000;
 
-const OPTIONS = ['--board', '--fastpath', '--trace', '--max-steps', '--seed', '--kernel-log'] as const;
+const OPTIONS = ['--board', '--fastpath', '--trace', '--max-steps', '--seed', '--timeout', '--kernel-log', '--quiet-kernel', '--no-check'] as const;
+const SWITCHES = ['--kernel-log', '--quiet-kernel', '--no-check'];
 
 const ACCEPTS: Record<string, string> = {
   '--board': BOARD_NAMES.join(', '),
@@ -34,6 +44,7 @@ const ACCEPTS: Record<string, string> = {
   '--trace': 'a file name for the trace JSON',
   '--max-steps': 'a whole number above 0',
   '--seed': 'a whole number from 0 to 4294967295',
+  '--timeout': 'seconds without kernel progress, 0 for none (default 5)',
 };
 
 function wholeNumber(flag: string, v: string, min: number, max: number): number {
@@ -51,6 +62,9 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   let maxSteps = DEFAULT_MAX_STEPS;
   let seed = 0;
   let kernelLog = false;
+  let quietKernel = false;
+  let check = true;
+  let timeoutMs = DEFAULT_TIMEOUT_S * 1000;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-') || arg === '-') {
@@ -63,9 +77,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
     if (!(OPTIONS as readonly string[]).includes(flag)) {
       throw new UsageError(`unknown option '${flag}' for run (options: ${OPTIONS.join(', ')})`);
     }
-    if (flag === '--kernel-log') {
-      if (eq > 0) throw new UsageError('--kernel-log takes no value');
-      kernelLog = true;
+    if (SWITCHES.includes(flag)) {
+      if (eq > 0) throw new UsageError(`${flag} takes no value`);
+      if (flag === '--kernel-log') kernelLog = true;
+      else if (flag === '--quiet-kernel') quietKernel = true;
+      else check = false;
       continue;
     }
     let value: string | undefined;
@@ -96,7 +112,13 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
       case '--seed':
         seed = wholeNumber(flag, value, 0, 0xffffffff);
         break;
+      case '--timeout': {
+        const t = /^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isFinite(t) || t > 86400) throw new UsageError(`--timeout takes ${ACCEPTS[flag]}, not '${value}'`);
+        timeoutMs = Math.round(t * 1000);
+        break;
+      }
     }
   }
-  return { target, board, fastpath, trace, maxSteps, seed, kernelLog };
+  return { target, board, fastpath, trace, maxSteps, seed, kernelLog, quietKernel, timeoutMs, check };
 }

@@ -6,10 +6,19 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BOARD_NAMES, BOARDS, BoardConfigError, createBoard } from '@tsel4/hal';
-import { DEFAULT_MAX_STEPS, parseRunArgs, UsageError } from './args.js';
+import { DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT_S, parseRunArgs, UsageError } from './args.js';
 import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
+
+function isApp(name: string): boolean {
+  return listApps().some((a) => a.name === name);
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+import { checkProgram, formatFindings } from './check.js';
 import { cSources, runCFiles } from './runc.js';
-import { type Output, runProgram } from './run.js';
+import { EXIT, type Output, type RunHooks, runProgram } from './run.js';
 import { boardSummary } from './summary.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -21,6 +30,8 @@ usage:
                                   file whose default export is a root task (a generator function)
   tsel4 run FILE.c... [options]   compile C files written for libsel4 (int main(void)) and run them
                                   as the root task through the native C bridge (pc99 only)
+  tsel4 check FILE.ts...          type-check programs with tsel4's types and find syscalls that are
+                                  never made (a missing yield*) and plain yields in threads
   tsel4 list                      the apps and boards
   tsel4 board [BOARD]             a board and the ABI it runs
   tsel4 --help | --version
@@ -31,9 +42,16 @@ run options:
   --trace FILE        write the run as Chrome trace-event JSON, to open in ui.perfetto.dev
   --max-steps N       stop after N returns to user level (default ${DEFAULT_MAX_STEPS})
   --seed N            given to the root task in its second argument register (default 0)
-  --kernel-log        print seL4's kernel debug messages on stderr
+  --timeout S         stop a run that makes no kernel progress for S seconds of wall-clock time
+                      (a loop with no syscall; default ${DEFAULT_TIMEOUT_S}, 0 for none)
+  --quiet-kernel      do not show what a debug seL4 prints (unhandled faults, the scheduler dump,
+                      debug halt); shown by default, on stdout with the console
+  --kernel-log        also print seL4's userError messages (why an invocation failed) on stderr
+  --no-check          run a .ts file without checking it first (tsel4 check)
 
-exit codes: 0 the program ran to its end, 1 a thread threw or a limit stopped it, 2 a usage mistake
+exit codes: 0 the program ran to its end; 1 a thread threw, or --max-steps stopped it (tsel4 check:
+problems found); 2 a usage mistake, or a program that does not build or check; 3 a thread stopped in a fault nobody handles;
+4 the watchdog stopped it (--timeout); 5 more C threads than the native bridge holds
 `;
 
 function list(io: Output): void {
@@ -46,7 +64,7 @@ function list(io: Output): void {
 }
 
 /** Run the command line `argv` (without node and the script); `cwd` resolves relative paths. */
-export async function main(argv: readonly string[], io: Output, cwd = process.cwd()): Promise<number> {
+export async function main(argv: readonly string[], io: Output, cwd = process.cwd(), hooks: RunHooks = {}): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help') || rest.includes('-h')) {
@@ -63,7 +81,7 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
         if (cFiles.length > 0) {
           const opts = parseRunArgs(rest.filter((a) => !cFiles.includes(a)));
           const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
-          return runCFiles(cFiles, { ...opts, trace }, io, cwd);
+          return runCFiles(cFiles, { ...opts, trace }, io, cwd, hooks);
         }
         const opts = parseRunArgs(rest);
         const prog = findProgram(opts.target ?? DEFAULT_APP, cwd);
@@ -73,8 +91,38 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
           const dir = dirname(trace);
           if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--trace ${opts.trace}: the folder ${dir} does not exist`);
         }
+        // a file of the user's (not an app of this repository, which the project's build checks)
+        if (opts.check && prog.path.endsWith('.ts') && opts.target !== undefined && !isApp(opts.target)) {
+          const findings = checkProgram(prog.path);
+          if (findings.length > 0) {
+            io.err(formatFindings(findings, cwd));
+            io.err(`tsel4: ${prog.name} did not pass tsel4 check (${plural(findings.length, 'problem')}); not run (--no-check runs it anyway)\n`);
+            return EXIT.usage;
+          }
+        }
         const root = await loadRootTask(prog);
-        return runProgram(prog, root, { ...opts, trace }, io);
+        return runProgram(prog, root, { ...opts, trace }, io, hooks);
+      }
+      case 'check': {
+        const files = rest.filter((a) => !a.startsWith('-'));
+        const bad = rest.find((a) => a.startsWith('-'));
+        if (bad !== undefined) throw new UsageError(`unknown option '${bad}' for check (check takes .ts files)`);
+        if (files.length === 0) throw new UsageError('check takes one or more .ts files');
+        let problems = 0;
+        for (const f of files) {
+          const path = resolve(cwd, f);
+          if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no file '${f}'`);
+          if (!/\.m?ts$/.test(path)) throw new UsageError(`'${f}' is not a TypeScript file (.ts, .mts)`);
+          const findings = checkProgram(path);
+          io.err(formatFindings(findings, cwd));
+          problems += findings.length;
+        }
+        if (problems > 0) {
+          io.err(`tsel4: ${plural(problems, 'problem')}\n`);
+          return EXIT.failed;
+        }
+        io.out(`tsel4: ${files.join(', ')}: no problems\n`);
+        return EXIT.ok;
       }
       case 'list':
         if (rest.length > 0) throw new UsageError(`list takes no arguments, got '${rest[0]}'`);
@@ -93,13 +141,13 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
         throw new UsageError(
           cmd.startsWith('-')
             ? `unknown option '${cmd}' (options before a command: --help, --version; run options go after 'run')`
-            : `unknown command '${cmd}' (commands: run, list, board, help)`,
+            : `unknown command '${cmd}' (commands: run, check, list, board, help)`,
         );
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof BoardConfigError) {
       io.err(`tsel4: ${e.message}\n`);
-      return 2;
+      return EXIT.usage;
     }
     throw e;
   }

@@ -4,6 +4,7 @@
  */
 import { register } from 'node:module';
 import { main } from './cli.js';
+import { startWatchdog } from './watchdog.js';
 
 register('./resolve-hooks.mjs', import.meta.url, { data: { parentURL: import.meta.url, repoURL: new URL('../../../', import.meta.url).href } });
 
@@ -13,4 +14,5 @@ process.exitCode = await main(
   process.argv.slice(2),
   { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
   cwd,
+  { startWatchdog },
 );

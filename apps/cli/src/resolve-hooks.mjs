@@ -18,7 +18,11 @@ export async function resolve(specifier, context, nextResolve) {
     r = await nextResolve(specifier, context);
   } catch (e) {
     if (specifier.startsWith('@tsel4/') && e?.code === 'ERR_MODULE_NOT_FOUND' && fallbackParent !== undefined) {
-      return nextResolve(specifier, { ...context, parentURL: fallbackParent });
+      try {
+        return await nextResolve(specifier, { ...context, parentURL: fallbackParent });
+      } catch {
+        // not one of ours either (a typo): the error that names the user's file
+      }
     }
     throw e;
   }

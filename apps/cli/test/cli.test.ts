@@ -136,9 +136,11 @@ describe('tsel4 run', () => {
     expect(r.out).toMatch(/spins\.ts stopped \(the step limit\) after 500 steps/);
   });
 
-  it('prints the kernel log on stderr with --kernel-log', async () => {
-    const r = await cli('run', 'throws.ts', '--kernel-log');
-    expect(r.err).toMatch(/^kernel: /m);
+  it('prints userError\'s messages on stderr with --kernel-log; the debug prints stay on stdout, once', async () => {
+    const r = await cli('run', 'badcptr.ts', '--kernel-log');
+    expect(r.err).toMatch(/^kernel: Invocation of invalid cap #/m);
+    expect(r.err).not.toContain('Caught');
+    expect(r.out.match(/^Caught /gm)).toHaveLength(1);
   });
 });
 
@@ -156,7 +158,7 @@ describe('tsel4 usage mistakes: one line, exit code 2', () => {
   it('an unknown board', () => mistake(['run', 'pingpong', '--board', 'pc98'], "unknown board 'pc98' (boards: pc99, qemu-arm-virt, qemu-riscv-virt)"));
   it('an unknown board for board', () => mistake(['board', 'vax'], "unknown board 'vax' (boards: pc99, qemu-arm-virt, qemu-riscv-virt)"));
   it('an unknown option', () =>
-    mistake(['run', '--fast'], "unknown option '--fast' for run (options: --board, --fastpath, --trace, --max-steps, --seed, --kernel-log)"));
+    mistake(['run', '--fast'], "unknown option '--fast' for run (options: --board, --fastpath, --trace, --max-steps, --seed, --timeout, --kernel-log, --quiet-kernel, --no-check)"));
   it('an option without its value', () => mistake(['run', '--board'], '--board needs a value (pc99, qemu-arm-virt, qemu-riscv-virt)'));
   it('an option followed by another', () => mistake(['run', '--trace', '--seed', '1'], '--trace needs a value (a file name for the trace JSON)'));
   it('a bad --fastpath', () => mistake(['run', '--fastpath', 'yes'], "--fastpath takes on or off, not 'yes'"));
@@ -169,7 +171,88 @@ describe('tsel4 usage mistakes: one line, exit code 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe(`tsel4: --trace nowhere/out.json: the folder ${join(FIX, 'nowhere')} does not exist\n`);
   });
-  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, list, board, help)"));
+  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, check, list, board, help)"));
   it('an option before the command', () => mistake(['--board', 'pc99'], "unknown option '--board' (options before a command: --help, --version; run options go after 'run')"));
   it('arguments to list', () => mistake(['list', 'apps'], "list takes no arguments, got 'apps'"));
+});
+
+describe('tsel4 run: a program that dies does not look like one that finished', () => {
+  const stack = Array.from({ length: 16 }, (_, i) => `0x${(i * 8).toString(16)}: INVALID`).join('\n');
+
+  it('a TypeScript root task that reads an unmapped address: seL4\'s message, one line, exit code 3', async () => {
+    const r = await cli('run', 'unmapped.ts');
+    expect(r.code).toBe(3);
+    expect(r.err).toBe("tsel4: thread 'rootserver' (unmapped) stopped by an unhandled fault: vm fault on data at address 0x00000000dead0000 with status 0x0000000000000004\n");
+    expect(r.out).toContain(
+      'unmapped: reading 0xdead0000\n' +
+        'Caught cap fault in send phase at address 0000000000000000\n' +
+        'while trying to handle:\n' +
+        'vm fault on data at address 0x00000000dead0000 with status 0x0000000000000004\n' +
+        'in thread 0xffffff8000347400 "rootserver" at address 0x0000000000400030\n' +
+        `With stack:\n${stack}\n\n`,
+    );
+    expect(r.out).not.toContain('not reached');
+  });
+
+  it('a Call on a cptr the root CNode cannot resolve is a cap fault (seL4: handleInvocation), unhandled: exit code 3', async () => {
+    const r = await cli('run', 'badcptr.ts');
+    expect(r.code).toBe(3);
+    expect(r.err).toBe("tsel4: thread 'rootserver' (badcptr) stopped by an unhandled fault: cap fault in send phase at address 0x0000000000010000\n");
+    expect(r.out).toContain('Caught cap fault in send phase at address 0000000000000000\nwhile trying to handle:\ncap fault in send phase at address 0x0000000000010000\n');
+  });
+
+  it('--quiet-kernel leaves out the kernel\'s print, not the line or the exit code', async () => {
+    const r = await cli('run', 'unmapped.ts', '--quiet-kernel');
+    expect(r.code).toBe(3);
+    expect(r.out).not.toContain('Caught');
+    expect(r.err).toMatch(/^tsel4: thread 'rootserver' \(unmapped\) stopped by an unhandled fault: vm fault on data/);
+  });
+
+  it('a thread that threw is reported once, as a throw (exit code 1), with the kernel\'s print on stdout', async () => {
+    const r = await cli('run', 'throws.ts');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('while trying to handle:\nuser exception 0x000000000000000d code 0000000000000000\n');
+    expect(r.err.split('\n')).toHaveLength(2);
+  });
+
+  it('names --timeout, --quiet-kernel and --no-check among the options; rejects a bad --timeout', async () => {
+    expect(HELP).toContain('--timeout S');
+    expect(HELP).toContain('--quiet-kernel');
+    await mistake(['run', '--timeout', 'soon'], "--timeout takes seconds without kernel progress, 0 for none (default 5), not 'soon'");
+    await mistake(['run', '--quiet-kernel=yes'], '--quiet-kernel takes no value');
+  });
+
+  it('a word that does not fit: the thread throws, one line naming the function, the argument and the value', async () => {
+    const r = await cli('run', 'badbadge.ts', '--quiet-kernel');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tsel4: thread 'rootserver' \(badbadge\) threw RangeError: seL4_CNode_Mint: badge = 18446744073709551616n does not fit a 64-bit word at .*badbadge\.ts:9:\d+\n$/);
+  });
+});
+
+describe('tsel4 check: type errors, syscalls that are never made, plain yields', () => {
+  it('reports each with file:line:col and a code frame; exit code 1; run refuses the file (exit 2) unless --no-check', async () => {
+    const r = await cli('check', 'unchecked.ts');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      "unchecked.ts:10:3: this syscall is never made: 'L.seL4_Signal(ntfn)' only makes a generator; write 'yield* L.seL4_Signal(ntfn)'\n" +
+        '  10 |   L.seL4_Signal(ntfn);\n' +
+        '     |   ^\n' +
+        "unchecked.ts:11:3: this syscall is never made: 'println('after')' only makes a generator; write 'yield* println('after')'\n" +
+        "  11 |   println('after');\n" +
+        '     |   ^\n' +
+        "unchecked.ts:12:3: a plain 'yield' in a thread stops it with a user exception; a syscall is 'yield*'\n" +
+        '  12 |   yield;\n' +
+        '     |   ^\n' +
+        'tsel4: 3 problems\n',
+    );
+    const run = await cli('run', 'unchecked.ts');
+    expect(run.code).toBe(2);
+    expect(run.out).toBe('');
+    expect(run.err.trimEnd().split('\n').at(-1)).toBe('tsel4: unchecked.ts did not pass tsel4 check (3 problems); not run (--no-check runs it anyway)');
+    expect((await cli('run', 'unchecked.ts', '--no-check', '--quiet-kernel')).code).toBe(1);
+  });
+
+  it('passes a correct program', async () => {
+    expect(await cli('check', 'hello.ts')).toEqual({ code: 0, out: 'tsel4: hello.ts: no problems\n', err: '' });
+  });
 });

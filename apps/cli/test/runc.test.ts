@@ -52,4 +52,50 @@ describe.skipIf(!status.ok)(status.ok ? 'tsel4 run FILE.c' : `tsel4 run FILE.c â
     expect(steps.code).toBe(2);
     expect(steps.err).toBe("tsel4: --max-steps takes a whole number above 0, not 'many'\n");
   });
+
+  describe('a C root task that dies: seL4\'s message on stdout, one line naming the thread, exit code 3', () => {
+    const P = '0x[0-9a-f]{16}';
+    const stopped = (what: string) => new RegExp(`^tsel4: thread 'rootserver' \\(main\\) stopped by an unhandled fault: ${what}\n$`);
+    const cases: [string, string, RegExp][] = [
+      ['nullderef.c', 'vm fault on data at address 0000000000000000 with status 0x0000000000000004', stopped('vm fault on data at address 0000000000000000 with status 0x0000000000000004')],
+      ['abort.c', 'user exception 0x000000000000000d code 0000000000000000', stopped('user exception 0x000000000000000d code 0000000000000000')],
+      ['assert.c', 'user exception 0x000000000000000d code 0000000000000000', stopped('user exception 0x000000000000000d code 0000000000000000')],
+      ['divzero.c', 'user exception 0000000000000000 code 0000000000000000', stopped('user exception 0000000000000000 code 0000000000000000')],
+      // the stack runs into its guard page: a write fault (status 6: write, user) at a host address
+      ['overflow.c', '', stopped(`vm fault on data at address ${P} with status 0x0000000000000006`)],
+    ];
+    it.each(cases)('%s', async (file, fault, line) => {
+      const r = await tsel4('run', `apps/cli/test/fixtures/c/${file}`);
+      expect(r.code).toBe(3);
+      expect(r.err).toMatch(line);
+      const out = r.out.split('\n');
+      const at = out.indexOf('Caught cap fault in send phase at address 0000000000000000');
+      expect(at).toBeGreaterThan(0);
+      expect(out[at + 1]).toBe('while trying to handle:');
+      if (fault !== '') expect(out[at + 2]).toBe(fault);
+      expect(out[at + 3]).toMatch(new RegExp(`^in thread ${P} "rootserver" at address ${P}$`));
+      expect(out[at + 4]).toBe('With stack:');
+      // C runs on a host stack that the thread's VSpace does not map
+      expect(out.slice(at + 5, at + 21).every((l) => /^0x[0-9a-f]+: INVALID$/.test(l))).toBe(true);
+    });
+
+    it('a failed assert() prints musl\'s message first', async () => {
+      const r = await tsel4('run', 'apps/cli/test/fixtures/c/assert.c');
+      expect(r.out).toMatch(/^Assertion failed: answer == 42 \(.*assert\.c: main: 8\)$/m);
+    });
+  });
+
+  it('libsel4\'s debug assert in a bitfield constructor stops the thread (a length of 1000)', async () => {
+    const r = await tsel4('run', 'apps/cli/test/fixtures/c/badinfo.c', '--quiet-kernel');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/^Assertion failed: \(length & ~0x7full\) == 0 \(.*sel4\/shared_types\.h: seL4_MessageInfo_new: \d+\)$/m);
+    expect(r.out).not.toContain('not reached');
+    expect(r.err).toBe("tsel4: thread 'rootserver' (main) stopped by an unhandled fault: user exception 0x000000000000000d code 0000000000000000\n");
+  });
+
+  it('more C threads than the bridge holds: one line, exit code 5, no stack trace', async () => {
+    const r = await tsel4('run', 'apps/cli/test/fixtures/c/toomany.c');
+    expect(r.code).toBe(5);
+    expect(r.err).toBe('tsel4: the native bridge runs at most 1024 C threads at once; the program started one more (a limit of the bridge, not of seL4)\n');
+  });
 });

@@ -8,10 +8,10 @@
  * writes the reply's words into its registers first and restarts it only if the label is 0.
  */
 
-import { faultName, seL4_Fault_CapFault, seL4_Fault_UnknownSyscall, seL4_Fault_UserException, seL4_Fault_VMFault, msgInfoHi, msgInfoLabel, msgInfoLength, msgInfoLo } from '@tsel4/libsel4';
+import { seL4_Fault_CapFault, seL4_Fault_UnknownSyscall, seL4_Fault_UserException, seL4_Fault_VMFault, msgInfoHi, msgInfoLabel, msgInfoLength, msgInfoLo } from '@tsel4/libsel4';
 import { CapType, capFault, type Fault, LookupFault, type Endpoint, type Tcb, ThreadState } from '@tsel4/object';
-import { wordToHex } from '@tsel4/hal';
 import { lookupCap } from './cspace.js';
+import { doubleFaultMessage } from './debugprint.js';
 import { sendIPC } from './ipc.js';
 import { bufHi, bufLo, lookupIPCBuffer, NO_BUFFER, setBuf, setMR } from './ipcbuffer.js';
 import type { Kernel } from './kernel.js';
@@ -44,30 +44,12 @@ function sendFaultIPC(k: Kernel, t: Tcb): boolean {
   return false;
 }
 
-function describeFault(f: Fault): string {
-  switch (f.type) {
-    case seL4_Fault_CapFault:
-      return `cap fault in ${f.inReceivePhase ? 'receive' : 'send'} phase at address ${wordToHex(f.addrLo, f.addrHi)}`;
-    case seL4_Fault_VMFault:
-      return `vm fault on ${f.instructionFault ? 'code' : 'data'} at address ${wordToHex(f.addrLo, f.addrHi)} with status ${wordToHex(f.fsr, 0)}`;
-    case seL4_Fault_UnknownSyscall:
-      return `unknown syscall ${wordToHex(f.syscallNumberLo, f.syscallNumberHi)}`;
-    case seL4_Fault_UserException:
-      return `user exception ${wordToHex(f.number, 0)} code ${wordToHex(f.code, 0)}`;
-    default:
-      return faultName(f.type) ?? 'unknown fault';
-  }
-}
-
-/** seL4's handleDoubleFault: the thread stops (debug kernels print why). */
+/** seL4's handleDoubleFault: the thread stops; a debug kernel prints why (debugprint.ts). */
 function handleDoubleFault(k: Kernel, t: Tcb, first: Fault): void {
   k.counters.doubleFaults++;
   const second = k.currentFault!;
-  const pc = t.ctx.arch.faultIP;
-  k.debug(
-    `Caught ${describeFault(second)}\nwhile trying to handle:\n${describeFault(first)}\n` +
-      `in thread ${t.describe()} at address ${wordToHex(regLo(t, pc), regHi(t, pc))}`,
-  );
+  if (k.printer !== null || k.log !== null) for (const line of doubleFaultMessage(k, t, first, second)) k.print(line);
+  k.onUnhandledFault?.(t, first, second);
   setThreadState(k, t, ThreadState.Inactive);
 }
 

@@ -12,6 +12,7 @@ export * from './ipcbuffer.js';
 export * from './ipc.js';
 export * from './signal.js';
 export * from './faults.js';
+export * from './debugprint.js';
 export * from './threads.js';
 export * from './tcbops.js';
 export * from './irq.js';

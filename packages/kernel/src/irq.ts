@@ -87,7 +87,7 @@ export function handleInterrupt(k: Kernel, irq: number): void {
       if (cap.type === CapType.Notification && cap.canSend) {
         sendSignal(k, cap.obj as Notification, cap.badgeLo, cap.badgeHi);
       } else {
-        k.debug(`Undelivered IRQ: ${irq}`);
+        k.print(`Undelivered IRQ: ${irq}`);
       }
       // masked until the handler acknowledges it (seL4 does not mask on RISC-V)
       if (k.arch.name !== 'riscv64') maskInterrupt(k, true, irq);
@@ -100,7 +100,7 @@ export function handleInterrupt(k: Kernel, irq: number): void {
       break;
     default:
       maskInterrupt(k, true, irq);
-      k.debug(`Received disabled IRQ: ${irq}`);
+      k.print(`Received disabled IRQ: ${irq}`);
       break;
   }
   // acknowledged: the controller forgets it until the device raises it again

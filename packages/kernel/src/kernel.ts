@@ -132,8 +132,15 @@ export class Kernel {
   rootCNodeSlot: Cte | null = null;
 
   readonly counters: KernelCounters = { contextSwitches: 0, faults: 0, doubleFaults: 0, interrupts: 0, preemptions: 0, timesliceExpiries: 0 };
-  /** Where seL4's debug messages go (userError, double faults); null drops them. */
+  /** Where seL4's debug messages go (userError and every debug print); null drops them. */
   log: KernelLog | null = null;
+  /**
+   * Where a debug kernel's prints go (the double-fault message, Undelivered IRQ, the scheduler
+   * dump, debug halt; not userError). While it is null they go to `log`.
+   */
+  printer: KernelLog | null = null;
+  /** Told when a thread stops in a fault nobody handles (seL4 has no counterpart; for tools). */
+  onUnhandledFault: ((t: Tcb, first: Fault, second: Fault) => void) | null = null;
   /** Watches IPC for a trace; null (the default) costs one check per transfer. */
   tracer: KernelTracer | null = null;
   /** Called when a TCB is created (the machine attaches a program runner to its context). */
@@ -177,8 +184,14 @@ export class Kernel {
     this.irqNode = Array.from({ length: board.irq.maxIrq + 1 }, (_, i) => new Cte(null, i));
   }
 
-  /** Write a line to the kernel log, if anyone listens. */
+  /** Write a line to the kernel log (seL4's userError), if anyone listens. */
   debug(line: string): void {
     this.log?.(line);
+  }
+
+  /** A debug kernel's printf of one line: to the printer, or the kernel log when none listens. */
+  print(line: string): void {
+    if (this.printer !== null) this.printer(line);
+    else this.log?.(line);
   }
 }

@@ -42,6 +42,8 @@ export class CThread implements UserProgram {
   private readonly regs32: Uint32Array;
   private readonly info: number;
   private inSyscall = false;
+  /** Where the thread last started afresh (its function's address), or -1. */
+  entryPc = -1;
   /** Set after a fault: the faulting PC and the fault, to deliver again if resumed there. */
   private deadPc = -1;
   private deadKind: TrapKind = TrapKind.UserException;
@@ -95,6 +97,7 @@ export class CThread implements UserProgram {
         return this.thread.run(ctx);
       }
       op = OP.START;
+      this.entryPc = pc;
       this.start(ctx);
     }
     const shim = this.host.shim;

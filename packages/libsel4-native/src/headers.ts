@@ -236,7 +236,11 @@ function bitBlock(b: BitBlock): string {
   const mask = (bits: number) => `0x${((1n << BigInt(bits)) - 1n).toString(16)}ull`;
   const out = [`typedef struct ${b.name} {`, '    seL4_Uint64 words[1];', `} ${T};`, ''];
   const args = placed.map((f) => `seL4_Uint64 ${f.name}`).join(', ');
+  // as libsel4's generated bitfield code: a debug build asserts that no argument has bits beyond
+  // its field ("fail if user has passed bits that we will override")
+  const check = (v: string, bits: number) => `    seL4_DebugAssert((${v} & ~${mask(bits)}) == 0);`;
   out.push(`LIBSEL4_INLINE_FUNC ${T} ${b.name}_new(${args})`, '{', `    ${T} x;`, '    x.words[0] = 0;');
+  for (const f of placed) out.push(check(f.name, f.bits));
   for (const f of placed) out.push(`    x.words[0] |= (${f.name} & ${mask(f.bits)}) << ${f.shift};`);
   out.push('    return x;', '}', '');
   for (const f of placed) {
@@ -249,6 +253,7 @@ function bitBlock(b: BitBlock): string {
       '',
       `LIBSEL4_INLINE_FUNC ${T} ${b.name}_set_${f.name}(${T} x, seL4_Uint64 v)`,
       '{',
+      check('v', f.bits),
       `    x.words[0] = (x.words[0] & ~(${m} << ${f.shift})) | ((v & ${m}) << ${f.shift});`,
       '    return x;',
       '}',
@@ -260,6 +265,7 @@ function bitBlock(b: BitBlock): string {
       '',
       `LIBSEL4_INLINE_FUNC void ${b.name}_ptr_set_${f.name}(${T} *x, seL4_Uint64 v)`,
       '{',
+      check('v', f.bits),
       `    x->words[0] = (x->words[0] & ~(${m} << ${f.shift})) | ((v & ${m}) << ${f.shift});`,
       '}',
       '',

@@ -6,7 +6,7 @@
  */
 export { bridgeStatus, type BridgeStatus, type Toolchain } from './toolchain.js';
 export { type BuildOptions, CompileError, INCLUDE_DIR, SourceNotFoundError } from './build.js';
-export { BridgeError, MAX_C_THREADS } from './shim.js';
+export { BridgeError, MAX_C_THREADS, ThreadLimitError } from './shim.js';
 export { NativeRam } from './ram.js';
 export { CThread } from './cthread.js';
 export { CProgram, type NativeMachineOptions } from './program.js';

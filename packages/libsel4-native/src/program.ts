@@ -20,12 +20,28 @@ import { type BuildOptions, buildProgram } from './build.js';
 import { CThread, type ThreadHost } from './cthread.js';
 import { NativeRam } from './ram.js';
 import { BridgeError, Shim } from './shim.js';
-import { bridgeStatus, type KoffiLibrary } from './toolchain.js';
+import { bridgeStatus, type Koffi, type KoffiLibrary } from './toolchain.js';
 
 /** What a machine needs to run this program (spread into MachineOptions). */
 export interface NativeMachineOptions {
   readonly memoryBacking: NativeRam;
   readonly foreignCode: readonly ForeignCode[];
+}
+
+let dladdrFn: ((addr: number, info: object) => unknown) | null | undefined;
+
+/** libc's dladdr through koffi (null where it cannot be bound). */
+function dladdrOf(koffi: Koffi): ((addr: number, info: object) => unknown) | null {
+  if (dladdrFn === undefined) {
+    try {
+      koffi.struct('tsel4_Dl_info', { dli_fname: 'const char *', dli_fbase: 'uintptr_t', dli_sname: 'const char *', dli_saddr: 'uintptr_t' });
+      const f = koffi.load('libc.so.6').func('int dladdr(uintptr_t addr, _Out_ tsel4_Dl_info *info)');
+      dladdrFn = (addr, info) => f(addr, info);
+    } catch {
+      dladdrFn = null;
+    }
+  }
+  return dladdrFn;
 }
 
 const finalizer = new FinalizationRegistry<() => void>((release) => release());
@@ -93,6 +109,33 @@ export class CProgram implements ForeignCode, ThreadHost {
       // not defined
     }
     return null;
+  }
+
+  /**
+   * The name of the program's function that starts at `addr` (the host's dladdr; a static
+   * function has no name there), or undefined.
+   */
+  functionNameAt(addr: number): string | undefined {
+    const f = dladdrOf(this.shim.koffi);
+    if (f === null) return undefined;
+    const info: { dli_sname?: string | null; dli_saddr?: unknown } = {};
+    if (f(addr, info) === 0 || info.dli_sname === null || info.dli_sname === undefined) return undefined;
+    const at = info.dli_saddr;
+    const saddr = typeof at === 'bigint' || typeof at === 'number' ? Number(at) : Number.NaN;
+    return saddr === addr || Number.isNaN(saddr) ? info.dli_sname : undefined;
+  }
+
+  /**
+   * The C function the thread with registers `ctx` last started in, or is about to start in
+   * ("main" for the root task).
+   */
+  functionOf(ctx: ThreadContext): string | undefined {
+    const t = this.threads.get(ctx);
+    const a = ctx.arch;
+    const pc = t !== undefined && t.entryPc >= 0 ? t.entryPc : ctx.getLo(a.nextIP) + ctx.getHi(a.nextIP) * 4294967296;
+    if (!this.owns(pc)) return undefined;
+    const n = this.functionNameAt(pc);
+    return n === '__tsel4_root_start' ? 'main' : n;
   }
 
   /** The address of function `name`; throws when the program has none. */

@@ -42,6 +42,14 @@ export class BridgeError extends Error {
   }
 }
 
+/** Every thread slot is taken: the program runs more C threads than MAX_C_THREADS at once. */
+export class ThreadLimitError extends BridgeError {
+  constructor() {
+    super(`the native bridge runs at most ${MAX_C_THREADS} C threads at once`);
+    this.name = 'ThreadLimitError';
+  }
+}
+
 export class Shim {
   readonly koffi: Koffi;
   private readonly lib: KoffiLibrary;
@@ -94,7 +102,7 @@ export class Shim {
   /** A free thread slot, its registers and IPC buffer zeroed. */
   allocSlot(): number {
     const s = this.freeSlots.pop();
-    if (s === undefined) throw new BridgeError(`the native bridge runs at most ${MAX_C_THREADS} C threads at once`);
+    if (s === undefined) throw new ThreadLimitError();
     const base = this.slotWord32(s, 0);
     this.arena32.fill(0, base, base + SLOT_BYTES / 4);
     return s;

@@ -29,6 +29,7 @@ export interface KoffiLibrary {
 export interface Koffi {
   load(path: string, options?: { global?: boolean }): KoffiLibrary;
   view(pointer: unknown, length: number): ArrayBuffer;
+  struct(name: string, fields: Record<string, string>): unknown;
 }
 
 function versionOf(cmd: string): string | null {

@@ -11,14 +11,22 @@ export const CAP_RIGHT_GRANT = 4;
 export const CAP_RIGHT_GRANT_REPLY = 8;
 export const CAP_RIGHTS_MASK = 0xf;
 
-/** seL4_CapRights_new: each argument's low bit is taken, as the C bitfield does. */
+/** One right: 0 or 1 (or a boolean), as C libsel4's debug assert on the 1-bit field requires. */
+function right(arg: string, v: number | boolean): number {
+  if (v === 0 || v === 1) return v;
+  if (v === true || v === false) return v ? 1 : 0;
+  const what = typeof v === 'number' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : `a ${typeof v}`;
+  throw new RangeError(`seL4_CapRights_new: ${arg} = ${what} does not fit its 1-bit field (0 or 1)`);
+}
+
+/** seL4_CapRights_new(grantReply, grant, read, write): each right 0 or 1; anything else throws. */
 export function seL4_CapRights_new(
-  grantReply: number,
-  grant: number,
-  read: number,
-  write: number,
+  grantReply: number | boolean,
+  grant: number | boolean,
+  read: number | boolean,
+  write: number | boolean,
 ): seL4_CapRights_t {
-  return ((grantReply & 1) << 3) | ((grant & 1) << 2) | ((read & 1) << 1) | (write & 1);
+  return (right('grantReply', grantReply) << 3) | (right('grant', grant) << 2) | (right('read', read) << 1) | right('write', write);
 }
 
 export const seL4_NoRights: seL4_CapRights_t = seL4_CapRights_new(0, 0, 0, 0);

@@ -21,6 +21,7 @@ import {
   Finish,
   MEMORY_INSN_ADDR,
   msgInfoLabel,
+  PlainYieldError,
   type ProgramEnvironment,
   type RunningThread,
   setCurrentThread,
@@ -164,7 +165,7 @@ export class UserThread implements UserProgram, RunningThread {
     this.gen = null;
     // returning from the entry function jumps to return address 0
     if (r.done === true) return this.fetchFault(ctx, 0);
-    return this.uncaught(ctx, new TypeError('a thread yielded something other than a syscall (use yield*, not yield)'));
+    return this.uncaught(ctx, new PlainYieldError(gen));
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   lookupIPCBuffer,
   lookupSlot,
   NO_BUFFER,
+  printPtr,
   receiveIPC,
   receiveSignal,
   regHi,
@@ -29,6 +30,7 @@ import {
   schedule,
   setReg,
   setThreadState,
+  tcbPointer,
   threadName,
 } from '@tsel4/kernel';
 import {
@@ -251,14 +253,32 @@ function capTag(k: Kernel, cap: Cap): number {
   }
 }
 
-/** seL4_DebugDumpScheduler's table, on the kernel log. */
+/** seL4's debug_printTCB state names. */
+const DEBUG_STATE_NAMES = ['inactive', 'running', 'restart', 'blocked on recv', 'blocked on send', 'blocked on reply', 'blocked on ntfn', 'idle'];
+
+/**
+ * seL4_DebugDumpScheduler's table (seL4: debug_dumpScheduler), printed. The debug TCB list is
+ * prepended to: the newest TCB first, then the idle thread, then the root task (boot appends the
+ * root task, then the idle thread).
+ */
 function dumpScheduler(k: Kernel): void {
-  k.debug('Dumping all tcbs!');
-  k.debug('Name                                    \tState          \tIP                  \t Prio \t Core');
-  for (const t of k.tcbs) {
-    const ip = wordToHex(regLo(t, k.arch.faultIP), regHi(t, k.arch.faultIP));
-    k.debug(`${t.name.padEnd(40)}\t${threadStateName(t.state).padEnd(15)}\t${ip.padEnd(20)}\t${String(t.priority).padStart(5)}\t    0`);
+  k.print('Dumping all tcbs!');
+  k.print('Name                                    \tState          \tIP                  \t Prio \t Core');
+  k.print('--------------------------------------------------------------------------------------');
+  const list = [...k.tcbs].reverse();
+  const root = list.indexOf(k.rootTcb!);
+  list.splice(root < 0 ? list.length : root, 0, k.idleThread);
+  for (const t of list) {
+    const ip = printPtr(regLo(t, k.arch.faultIP), regHi(t, k.arch.faultIP), k.wordBits);
+    const name = t === k.idleThread && t.name === '' ? 'idle_thread' : t.name;
+    k.print(`${name.padStart(40)}\t${DEBUG_STATE_NAMES[t.state]!.padStart(15)}\t${ip}\t${String(t.priority).padStart(20)}\t0`);
   }
+}
+
+/** `user thread %p "%s"` as seL4's debug syscalls print the current thread. */
+function userThread(k: Kernel, t: Tcb): string {
+  const [lo, hi] = tcbPointer(k, t);
+  return `user thread ${printPtr(lo, hi, k.wordBits)} "${t.name}"`;
 }
 
 /** seL4's handleUnknownSyscall: the debug calls, else an UnknownSyscall fault. */
@@ -274,11 +294,11 @@ export function handleUnknownSyscall(c: EntryContext, sysno: number, wLo: number
       dumpScheduler(k);
       return;
     case seL4_SysDebugHalt:
-      k.debug(`Debug halt syscall from user thread ${t.describe()} "${t.name}"`);
+      k.print(`Debug halt syscall from ${userThread(k, t)}`);
       c.halt(`DebugHalt from ${t.name}`);
       return;
     case seL4_SysDebugSnapshot:
-      k.debug(`Debug snapshot syscall from user thread ${t.describe()} "${t.name}"`);
+      k.print(`Debug snapshot syscall from ${userThread(k, t)}`);
       return;
     case seL4_SysDebugCapIdentify: {
       const slot = lookupSlot(k, t, regLo(t, sc.capReg), regHi(t, sc.capReg));

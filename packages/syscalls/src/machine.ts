@@ -19,11 +19,12 @@ import {
   type KernelConfig,
   lookupIPCBuffer,
   NO_BUFFER,
+  printFault,
   schedule,
   translateUser,
 } from '@tsel4/kernel';
 import { readBootInfo, type seL4_BootInfo, seL4_SysCall, seL4_SysReplyRecv, syscallName, type ThreadFunction } from '@tsel4/libsel4';
-import type { Tcb } from '@tsel4/object';
+import type { Fault, Tcb } from '@tsel4/object';
 import { CodeSpace, type ForeignCode, type UserEnvironment, UserThread, type UserVM } from '@tsel4/runtime';
 import { type EntryContext, handleInterruptEntry, handleUserLevelFault, handleVMFaultEvent, slowpath, syscallNumber } from './entry.js';
 import { fastpathCall, fastpathReplyRecv } from './fastpath.js';
@@ -60,8 +61,21 @@ export interface MachineOptions {
   readonly checkInvariants?: boolean;
   /** Receives each line the programs print on the debug console. */
   readonly onConsoleLine?: (line: string) => void;
-  /** Receives seL4's kernel debug messages (userError, double faults, DebugHalt). */
+  /** Receives seL4's kernel debug messages: userError's, and the debug prints unless onKernelPrint takes them. */
   readonly onKernelLog?: (line: string) => void;
+  /**
+   * Receives what a debug seL4 prints on its console besides userError: the double-fault
+   * message of a fault nobody handles, Undelivered IRQ, seL4_DebugDumpScheduler's table, debug
+   * halt (kernel debugprint.ts). One call per line.
+   */
+  readonly onKernelPrint?: (line: string) => void;
+  /**
+   * Called before each return to user level with the thread about to run (for watchdogs; it
+   * must not change the machine).
+   */
+  readonly onUserRun?: (tcb: Tcb) => void;
+  /** Told when a thread stops in a fault nobody handles (after the kernel's print). */
+  readonly onUnhandledFault?: (tcb: Tcb, first: Fault, second: Fault) => void;
   readonly costs?: CostModel;
   /** Where board RAM lives when not in the JS heap (the native C bridge gives this). */
   readonly memoryBacking?: MemoryBacking;
@@ -139,6 +153,7 @@ export class Machine implements EntryContext {
   private halted: string | null = null;
   private started = false;
   private readonly check: boolean;
+  private readonly onUserRun: ((tcb: Tcb) => void) | null;
   private steps = 0;
   /** Syscalls counted by -number (index 0 = unknown numbers). */
   private readonly sysCounts = new Float64Array(SYSCALL_SLOTS);
@@ -169,8 +184,11 @@ export class Machine implements EntryContext {
     this.costs = opts.costs ?? DEFAULT_COSTS;
     this.seed = opts.seed ?? 0;
     this.check = opts.checkInvariants ?? false;
+    this.onUserRun = opts.onUserRun ?? null;
     if (opts.onConsoleLine !== undefined) this.board.console.onLine = opts.onConsoleLine;
     if (opts.onKernelLog !== undefined) this.k.log = opts.onKernelLog;
+    if (opts.onKernelPrint !== undefined) this.k.printer = opts.onKernelPrint;
+    if (opts.onUnhandledFault !== undefined) this.k.onUnhandledFault = opts.onUnhandledFault;
     this.env = {
       arch: this.board.arch,
       code: this.code,
@@ -239,6 +257,11 @@ export class Machine implements EntryContext {
       memory: this.board.memory,
       translate: (ctx, vaddr, access, out) => translateUser(k, tcbOf.get(ctx)!, vaddr, access, out),
     };
+  }
+
+  /** A fault as a debug seL4 prints it ("vm fault on data at address ..."; kernel printFault). */
+  faultText(f: Fault): string {
+    return printFault(this.k, f);
   }
 
   halt(reason: string): void {
@@ -364,6 +387,7 @@ export class Machine implements EntryContext {
         break;
       }
       stepsThisRun++;
+      if (this.onUserRun !== null) this.onUserRun(k.curThread);
       cpu.runUser();
       if (this.check) this.verify();
       if (irq.active() >= 0) this.interrupt();

@@ -49,7 +49,7 @@ describe('smoke', () => {
     // the root returns from its entry function: a VM fault at 0 with no handler (a double fault)
     expect(r.reason).toBe('idle');
     expect(r.stats.doubleFaults).toBe(1);
-    expect(log.join('\n')).toMatch(/vm fault on data at address 0x0/);
+    expect(log.join('\n')).toMatch(/vm fault on data at address 0000000000000000/);
     // the server's ReplyRecv always takes the fastpath; the root's Calls do once the server waits
     expect(r.stats.fastpath.replyRecv).toEqual({ hits: 3, misses: 0 });
     expect(r.stats.fastpath.call.hits).toBeGreaterThan(0);

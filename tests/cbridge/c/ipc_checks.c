@@ -40,7 +40,8 @@ static void echo(seL4_Word a0, seL4_Word a1, seL4_Word a2)
         for (seL4_Word i = 0; i < len; i++) {
             seL4_SetMR((int)i, pattern(len, i) + 1);
         }
-        info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(badge, 0, 0, len), &badge);
+        /* the label is 52 bits: libsel4 asserts that no wider value is given */
+        info = seL4_ReplyRecv(ep, seL4_MessageInfo_new(badge & 0xfffffffffffffUL, 0, 0, len), &badge);
     }
 }
 

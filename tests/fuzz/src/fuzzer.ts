@@ -134,7 +134,8 @@ function* fuzzThread(seed: number): Generator<L.TrapToken, void, unknown> {
     const extra = rng.chance(0.7) ? 0 : rng.below(4);
     for (let i = 0; i < Math.min(len, 120); i++) L.seL4_SetMR(i, word());
     for (let i = 0; i < extra; i++) L.seL4_SetCap(i, cptr());
-    const label = rng.chance(0.85) ? rng.below(64) : rng.word64();
+    // a label beyond its 52 bits is masked here (seL4_MessageInfo_new rejects one, as libsel4 asserts)
+    const label = rng.chance(0.85) ? rng.below(64) : BigInt.asUintN(52, rng.word64());
     return L.seL4_MessageInfo_new(label, 0, extra, len);
   };
   const arch = L.currentThread().arch.name;

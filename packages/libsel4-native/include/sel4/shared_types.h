@@ -14,6 +14,10 @@ LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_MessageInfo_new(seL4_Uint64 label, s
 {
     seL4_MessageInfo_t x;
     x.words[0] = 0;
+    seL4_DebugAssert((label & ~0xfffffffffffffull) == 0);
+    seL4_DebugAssert((capsUnwrapped & ~0x7ull) == 0);
+    seL4_DebugAssert((extraCaps & ~0x3ull) == 0);
+    seL4_DebugAssert((length & ~0x7full) == 0);
     x.words[0] |= (label & 0xfffffffffffffull) << 12;
     x.words[0] |= (capsUnwrapped & 0x7ull) << 9;
     x.words[0] |= (extraCaps & 0x3ull) << 7;
@@ -28,6 +32,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_get_label(seL4_MessageInfo_t x)
 
 LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_MessageInfo_set_label(seL4_MessageInfo_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0xfffffffffffffull) == 0);
     x.words[0] = (x.words[0] & ~(0xfffffffffffffull << 12)) | ((v & 0xfffffffffffffull) << 12);
     return x;
 }
@@ -39,6 +44,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_ptr_get_label(seL4_MessageInfo_
 
 LIBSEL4_INLINE_FUNC void seL4_MessageInfo_ptr_set_label(seL4_MessageInfo_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0xfffffffffffffull) == 0);
     x->words[0] = (x->words[0] & ~(0xfffffffffffffull << 12)) | ((v & 0xfffffffffffffull) << 12);
 }
 
@@ -49,6 +55,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_get_capsUnwrapped(seL4_MessageI
 
 LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_MessageInfo_set_capsUnwrapped(seL4_MessageInfo_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x7ull) == 0);
     x.words[0] = (x.words[0] & ~(0x7ull << 9)) | ((v & 0x7ull) << 9);
     return x;
 }
@@ -60,6 +67,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_ptr_get_capsUnwrapped(seL4_Mess
 
 LIBSEL4_INLINE_FUNC void seL4_MessageInfo_ptr_set_capsUnwrapped(seL4_MessageInfo_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x7ull) == 0);
     x->words[0] = (x->words[0] & ~(0x7ull << 9)) | ((v & 0x7ull) << 9);
 }
 
@@ -70,6 +78,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_get_extraCaps(seL4_MessageInfo_
 
 LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_MessageInfo_set_extraCaps(seL4_MessageInfo_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3ull) == 0);
     x.words[0] = (x.words[0] & ~(0x3ull << 7)) | ((v & 0x3ull) << 7);
     return x;
 }
@@ -81,6 +90,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_ptr_get_extraCaps(seL4_MessageI
 
 LIBSEL4_INLINE_FUNC void seL4_MessageInfo_ptr_set_extraCaps(seL4_MessageInfo_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3ull) == 0);
     x->words[0] = (x->words[0] & ~(0x3ull << 7)) | ((v & 0x3ull) << 7);
 }
 
@@ -91,6 +101,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_get_length(seL4_MessageInfo_t x
 
 LIBSEL4_INLINE_FUNC seL4_MessageInfo_t seL4_MessageInfo_set_length(seL4_MessageInfo_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x7full) == 0);
     x.words[0] = (x.words[0] & ~(0x7full << 0)) | ((v & 0x7full) << 0);
     return x;
 }
@@ -102,6 +113,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_MessageInfo_ptr_get_length(seL4_MessageInfo
 
 LIBSEL4_INLINE_FUNC void seL4_MessageInfo_ptr_set_length(seL4_MessageInfo_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x7full) == 0);
     x->words[0] = (x->words[0] & ~(0x7full << 0)) | ((v & 0x7full) << 0);
 }
 
@@ -113,6 +125,10 @@ LIBSEL4_INLINE_FUNC seL4_CapRights_t seL4_CapRights_new(seL4_Uint64 capAllowGran
 {
     seL4_CapRights_t x;
     x.words[0] = 0;
+    seL4_DebugAssert((capAllowGrantReply & ~0x1ull) == 0);
+    seL4_DebugAssert((capAllowGrant & ~0x1ull) == 0);
+    seL4_DebugAssert((capAllowRead & ~0x1ull) == 0);
+    seL4_DebugAssert((capAllowWrite & ~0x1ull) == 0);
     x.words[0] |= (capAllowGrantReply & 0x1ull) << 3;
     x.words[0] |= (capAllowGrant & 0x1ull) << 2;
     x.words[0] |= (capAllowRead & 0x1ull) << 1;
@@ -127,6 +143,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_get_capAllowGrantReply(seL4_CapRi
 
 LIBSEL4_INLINE_FUNC seL4_CapRights_t seL4_CapRights_set_capAllowGrantReply(seL4_CapRights_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x.words[0] = (x.words[0] & ~(0x1ull << 3)) | ((v & 0x1ull) << 3);
     return x;
 }
@@ -138,6 +155,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_ptr_get_capAllowGrantReply(seL4_C
 
 LIBSEL4_INLINE_FUNC void seL4_CapRights_ptr_set_capAllowGrantReply(seL4_CapRights_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x->words[0] = (x->words[0] & ~(0x1ull << 3)) | ((v & 0x1ull) << 3);
 }
 
@@ -148,6 +166,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_get_capAllowGrant(seL4_CapRights_
 
 LIBSEL4_INLINE_FUNC seL4_CapRights_t seL4_CapRights_set_capAllowGrant(seL4_CapRights_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x.words[0] = (x.words[0] & ~(0x1ull << 2)) | ((v & 0x1ull) << 2);
     return x;
 }
@@ -159,6 +178,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_ptr_get_capAllowGrant(seL4_CapRig
 
 LIBSEL4_INLINE_FUNC void seL4_CapRights_ptr_set_capAllowGrant(seL4_CapRights_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x->words[0] = (x->words[0] & ~(0x1ull << 2)) | ((v & 0x1ull) << 2);
 }
 
@@ -169,6 +189,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_get_capAllowRead(seL4_CapRights_t
 
 LIBSEL4_INLINE_FUNC seL4_CapRights_t seL4_CapRights_set_capAllowRead(seL4_CapRights_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x.words[0] = (x.words[0] & ~(0x1ull << 1)) | ((v & 0x1ull) << 1);
     return x;
 }
@@ -180,6 +201,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_ptr_get_capAllowRead(seL4_CapRigh
 
 LIBSEL4_INLINE_FUNC void seL4_CapRights_ptr_set_capAllowRead(seL4_CapRights_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x->words[0] = (x->words[0] & ~(0x1ull << 1)) | ((v & 0x1ull) << 1);
 }
 
@@ -190,6 +212,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_get_capAllowWrite(seL4_CapRights_
 
 LIBSEL4_INLINE_FUNC seL4_CapRights_t seL4_CapRights_set_capAllowWrite(seL4_CapRights_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x.words[0] = (x.words[0] & ~(0x1ull << 0)) | ((v & 0x1ull) << 0);
     return x;
 }
@@ -201,6 +224,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CapRights_ptr_get_capAllowWrite(seL4_CapRig
 
 LIBSEL4_INLINE_FUNC void seL4_CapRights_ptr_set_capAllowWrite(seL4_CapRights_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x1ull) == 0);
     x->words[0] = (x->words[0] & ~(0x1ull << 0)) | ((v & 0x1ull) << 0);
 }
 
@@ -212,6 +236,8 @@ LIBSEL4_INLINE_FUNC seL4_CNode_CapData_t seL4_CNode_CapData_new(seL4_Uint64 guar
 {
     seL4_CNode_CapData_t x;
     x.words[0] = 0;
+    seL4_DebugAssert((guard & ~0x3ffffffffffffffull) == 0);
+    seL4_DebugAssert((guardSize & ~0x3full) == 0);
     x.words[0] |= (guard & 0x3ffffffffffffffull) << 6;
     x.words[0] |= (guardSize & 0x3full) << 0;
     return x;
@@ -224,6 +250,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CNode_CapData_get_guard(seL4_CNode_CapData_
 
 LIBSEL4_INLINE_FUNC seL4_CNode_CapData_t seL4_CNode_CapData_set_guard(seL4_CNode_CapData_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3ffffffffffffffull) == 0);
     x.words[0] = (x.words[0] & ~(0x3ffffffffffffffull << 6)) | ((v & 0x3ffffffffffffffull) << 6);
     return x;
 }
@@ -235,6 +262,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CNode_CapData_ptr_get_guard(seL4_CNode_CapD
 
 LIBSEL4_INLINE_FUNC void seL4_CNode_CapData_ptr_set_guard(seL4_CNode_CapData_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3ffffffffffffffull) == 0);
     x->words[0] = (x->words[0] & ~(0x3ffffffffffffffull << 6)) | ((v & 0x3ffffffffffffffull) << 6);
 }
 
@@ -245,6 +273,7 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CNode_CapData_get_guardSize(seL4_CNode_CapD
 
 LIBSEL4_INLINE_FUNC seL4_CNode_CapData_t seL4_CNode_CapData_set_guardSize(seL4_CNode_CapData_t x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3full) == 0);
     x.words[0] = (x.words[0] & ~(0x3full << 0)) | ((v & 0x3full) << 0);
     return x;
 }
@@ -256,5 +285,6 @@ LIBSEL4_INLINE_FUNC seL4_Uint64 seL4_CNode_CapData_ptr_get_guardSize(seL4_CNode_
 
 LIBSEL4_INLINE_FUNC void seL4_CNode_CapData_ptr_set_guardSize(seL4_CNode_CapData_t *x, seL4_Uint64 v)
 {
+    seL4_DebugAssert((v & ~0x3full) == 0);
     x->words[0] = (x->words[0] & ~(0x3full << 0)) | ((v & 0x3full) << 0);
 }

@@ -8,3 +8,4 @@ export * from './syscalls.js';
 export * from './invoke.js';
 export * from './invocations.gen.js';
 export * from './memory.js';
+export * from './words.js';

@@ -10,6 +10,7 @@ import type { WordInput } from '@tsel4/hal';
 import { messageLayout, type MessageLayout, methodsOf, type NumberedMethod } from '../interface.js';
 import { currentThread, type Syscall } from './thread.js';
 import { invocationResultBig, invoke } from './syscalls.js';
+import { checkField, checkWord } from './words.js';
 
 /** Registers by seL4_UserContext field name ('rip', 'rsp', ... on x86_64; 'pc', 'sp', ... on ARM). */
 export type seL4_UserContext = Record<string, WordInput>;
@@ -49,6 +50,28 @@ function toBig(v: unknown): bigint {
   throw new TypeError(`argument ${String(v)} is not a number`);
 }
 
+/**
+ * Check every argument of a stub as its C type allows (words.ts): the service and each cap a
+ * word, each value its field's width (a word, or fewer bits for seL4_Uint8 and the like, 64 bits
+ * for a 64-bit value on a 32-bit arch), each register of a seL4_UserContext a word.
+ */
+function checkArgs(p: Prepared, fn: string, service: unknown, args: readonly unknown[], wordBits: 32 | 64, ctxNames: readonly string[]): void {
+  checkWord(fn, '_service', service, wordBits);
+  p.layout.caps.forEach((c, i) => checkWord(fn, c.name, args[p.capArg[i]!], wordBits));
+  p.layout.values.forEach((slot, i) => {
+    const arg = args[p.valueArg[i]!];
+    const name = slot.param.name;
+    if (slot.param.type === 'seL4_UserContext' || slot.param.type === 'seL4_ARM_SMCContext') {
+      const names = slot.param.type === 'seL4_UserContext' ? ctxNames : Array.from({ length: 8 }, (_, j) => `x${j}`);
+      const ctx = (arg ?? {}) as Record<string, unknown>;
+      for (const n of names) if (ctx[n] !== undefined) checkWord(fn, `${name}.${n}`, ctx[n], wordBits);
+      return;
+    }
+    if (slot.bits >= wordBits) checkWord(fn, name, arg, slot.bits > wordBits ? 64 : wordBits);
+    else checkField(fn, name, arg, slot.bits, true);
+  });
+}
+
 /** Pack the value arguments into message words, as the C stub generator does. */
 function packWords(p: Prepared, args: readonly unknown[], wordBits: 32 | 64, ctxNames: readonly string[]): WordInput[] {
   const words: bigint[] = new Array<bigint>(p.layout.inputWords).fill(0n);
@@ -83,6 +106,7 @@ export function invokeMethod(iface: string, name: string, service: WordInput, ar
   const t = currentThread();
   const a = t.ctx.arch;
   const p = prepare(a.name, a.wordBits, a.userContext.length, iface, name);
+  checkArgs(p, `${iface}_${name}`, service, args, a.wordBits, a.userContextNames);
   const words = packWords(p, args, a.wordBits, a.userContextNames);
   const caps = p.capArg.map((i) => args[i] as WordInput);
   return invoke(service, p.method.labelNumber, caps, words) as Syscall<number>;

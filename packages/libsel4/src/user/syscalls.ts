@@ -16,7 +16,17 @@ import { wordHi, wordLo, wordToBigInt, wordToNumber, wordToUnsigned, type WordIn
 import type { seL4_BootInfo } from '../bootinfo.js';
 import { cnodeCapDataWord } from '../cnodecapdata.js';
 import { IPCBUF_CAPS_OR_BADGES, IPCBUF_RECEIVE_CNODE, IPCBUF_RECEIVE_DEPTH, IPCBUF_RECEIVE_INDEX, IPCBUF_USER_DATA } from '../ipcbuffer.js';
-import { msgInfoCapsUnwrapped, msgInfoExtraCaps, msgInfoHi, msgInfoLabel, msgInfoLength, msgInfoLo, maskLabel } from '../messageinfo.js';
+import {
+  MSGINFO_CAPSUNWRAPPED_BITS,
+  MSGINFO_EXTRACAPS_BITS,
+  MSGINFO_LENGTH_BITS,
+  msgInfoCapsUnwrapped,
+  msgInfoExtraCaps,
+  msgInfoHi,
+  msgInfoLabel,
+  msgInfoLength,
+  msgInfoLo,
+} from '../messageinfo.js';
 import {
   seL4_SysCall,
   seL4_SysDebugCapIdentify,
@@ -33,6 +43,7 @@ import {
   seL4_SysYield,
   seL4_SysDebugDumpScheduler,
 } from '../syscalls.js';
+import { checkField, checkWord } from './words.js';
 import { currentThread, currentThreadOrNull, Finish, type RunningThread, type Syscall, type ThreadFunction, type WordOut } from './thread.js';
 
 /** A machine word as input: an integer number (negative means two's complement) or a bigint. */
@@ -135,8 +146,9 @@ export function seL4_GetMR_big(i: number): bigint {
   return readBufWordBig(currentThread(), i + 1);
 }
 
-/** seL4_SetMR: message register i := v (number or bigint, taken modulo 2^wordBits). */
+/** seL4_SetMR: message register i := v (a word: number or bigint, checked as words.ts says). */
 export function seL4_SetMR(i: number, v: seL4_Word): void {
+  if (typeof v !== 'number' || v >>> 0 !== v) checkWord('seL4_SetMR', 'v', v);
   checkMR(i);
   writeBufWord(currentThread(), i + 1, v);
 }
@@ -147,6 +159,7 @@ export function seL4_GetUserData(): number {
 }
 /** seL4_SetUserData: the IPC buffer's userData word (the kernel never reads it). */
 export function seL4_SetUserData(v: seL4_Word): void {
+  if (typeof v !== 'number' || v >>> 0 !== v) checkWord('seL4_SetUserData', 'v', v);
   writeBufWord(currentThread(), IPCBUF_USER_DATA, v);
 }
 
@@ -165,6 +178,7 @@ export function seL4_GetCap(i: number): number {
 }
 /** seL4_SetCap: the cptr of extra cap i (0..2) to send (IPC buffer caps_or_badges[i]). */
 export function seL4_SetCap(i: number, cptr: seL4_CPtr): void {
+  if (typeof cptr !== 'number' || cptr >>> 0 !== cptr) checkWord('seL4_SetCap', 'cptr', cptr);
   if (!Number.isInteger(i) || i < 0 || i > 2) throw new RangeError(`extra cap ${i} does not exist (0..2)`);
   writeBufWord(currentThread(), IPCBUF_CAPS_OR_BADGES + i, cptr);
 }
@@ -177,6 +191,9 @@ export function seL4_GetCapReceivePath(): [number, number, number] {
 
 /** seL4_SetCapReceivePath: where a received cap goes. */
 export function seL4_SetCapReceivePath(receiveCNode: seL4_CPtr, receiveIndex: seL4_CPtr, receiveDepth: seL4_Word): void {
+  if (typeof receiveCNode !== 'number' || receiveCNode >>> 0 !== receiveCNode) checkWord('seL4_SetCapReceivePath', 'receiveCNode', receiveCNode);
+  if (typeof receiveIndex !== 'number' || receiveIndex >>> 0 !== receiveIndex) checkWord('seL4_SetCapReceivePath', 'receiveIndex', receiveIndex);
+  if (typeof receiveDepth !== 'number' || receiveDepth >>> 0 !== receiveDepth) checkWord('seL4_SetCapReceivePath', 'receiveDepth', receiveDepth);
   const t = currentThread();
   writeBufWord(t, IPCBUF_RECEIVE_CNODE, receiveCNode);
   writeBufWord(t, IPCBUF_RECEIVE_INDEX, receiveIndex);
@@ -197,7 +214,7 @@ export function seL4_GetIPCBuffer(): seL4_IPCBuffer {
   return {
     get: (i) => readBufWord(t, i),
     getBig: (i) => readBufWordBig(t, i),
-    set: (i, v) => writeBufWord(t, i, v),
+    set: (i, v) => writeBufWord(t, i, checkWord('seL4_IPCBuffer.set', `word ${i}`, v, t.ctx.arch.wordBits)),
   };
 }
 
@@ -213,9 +230,23 @@ function makeInfo(label: number, capsUnwrapped: number, extraCaps: number, lengt
   return wordToUnsigned(msgInfoLo(label, capsUnwrapped, extraCaps, length), msgInfoHi(wb, label)) as seL4_MessageInfo_t;
 }
 
-/** seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length); fields are masked as in C. */
+/** The label's width: 52 bits on 64-bit arches, 20 on 32-bit. */
+function labelBits(): number {
+  return wordBitsNow() === 64 ? 52 : 20;
+}
+
+/**
+ * seL4_MessageInfo_new(label, capsUnwrapped, extraCaps, length). Each field must fit its width
+ * (label 52 bits on 64-bit arches, 20 on 32-bit; capsUnwrapped 3; extraCaps 2; length 7), as C
+ * libsel4's debug asserts require; otherwise it throws (words.ts).
+ */
 export function seL4_MessageInfo_new(label: number | bigint, capsUnwrapped: number, extraCaps: number, length: number): seL4_MessageInfo_t {
-  return makeInfo(maskLabel(wordBitsNow(), label), capsUnwrapped, extraCaps, length);
+  const fn = 'seL4_MessageInfo_new';
+  checkField(fn, 'label', label, labelBits());
+  checkField(fn, 'capsUnwrapped', capsUnwrapped, MSGINFO_CAPSUNWRAPPED_BITS);
+  checkField(fn, 'extraCaps', extraCaps, MSGINFO_EXTRACAPS_BITS);
+  checkField(fn, 'length', length, MSGINFO_LENGTH_BITS);
+  return makeInfo(Number(label), capsUnwrapped, extraCaps, length);
 }
 
 /** libsel4's seL4_CNode_CapData_t: one word, read as `.words[0]` as in C. */
@@ -229,7 +260,10 @@ export interface seL4_CNode_CapData_t {
  * pass `.words[0]`. The word is a number when exact, else a bigint.
  */
 export function seL4_CNode_CapData_new(guard: seL4_Word, guardSize: number): seL4_CNode_CapData_t {
-  const w = cnodeCapDataWord(wordBitsNow(), typeof guard === 'bigint' ? guard : BigInt(guard), guardSize);
+  const wb = wordBitsNow();
+  checkField('seL4_CNode_CapData_new', 'guard', guard, wb === 64 ? 58 : 18);
+  checkField('seL4_CNode_CapData_new', 'guardSize', guardSize, wb === 64 ? 6 : 5);
+  const w = cnodeCapDataWord(wb, typeof guard === 'bigint' ? guard : BigInt(guard), guardSize);
   return { words: [w <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(w) : w] };
 }
 
@@ -257,21 +291,25 @@ export function seL4_MessageInfo_get_capsUnwrapped(info: seL4_MessageInfo_t): nu
 }
 /** A copy of `info` with a new label (C's setter returns the new value too). */
 export function seL4_MessageInfo_set_label(info: seL4_MessageInfo_t, label: number | bigint): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_label', 'label', label, labelBits());
   const [lo] = fields(info);
-  return makeInfo(maskLabel(wordBitsNow(), label), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), msgInfoLength(lo));
+  return makeInfo(Number(label), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), msgInfoLength(lo));
 }
 /** A copy of `info` with a new length. */
 export function seL4_MessageInfo_set_length(info: seL4_MessageInfo_t, length: number): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_length', 'length', length, MSGINFO_LENGTH_BITS);
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), msgInfoCapsUnwrapped(lo), msgInfoExtraCaps(lo), length);
 }
 /** A copy of `info` with a new extraCaps count. */
 export function seL4_MessageInfo_set_extraCaps(info: seL4_MessageInfo_t, extraCaps: number): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_extraCaps', 'extraCaps', extraCaps, MSGINFO_EXTRACAPS_BITS);
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), msgInfoCapsUnwrapped(lo), extraCaps, msgInfoLength(lo));
 }
 /** A copy of `info` with new capsUnwrapped bits. */
 export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, capsUnwrapped: number): seL4_MessageInfo_t {
+  checkField('seL4_MessageInfo_set_capsUnwrapped', 'capsUnwrapped', capsUnwrapped, MSGINFO_CAPSUNWRAPPED_BITS);
   const [lo, hi] = fields(info);
   return makeInfo(msgInfoLabel(lo, hi), capsUnwrapped, msgInfoExtraCaps(lo), msgInfoLength(lo));
 }
@@ -281,6 +319,8 @@ export function seL4_MessageInfo_set_capsUnwrapped(info: seL4_MessageInfo_t, cap
 
 /** seL4_Send: send through `dest` (blocks until a receiver takes it, for an endpoint). */
 export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_Send', 'dest', dest);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_Send', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -290,6 +330,8 @@ export function seL4_Send(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 
 /** seL4_NBSend: send without blocking (dropped if nobody is waiting). */
 export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<void> {
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_NBSend', 'dest', dest);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_NBSend', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -299,6 +341,8 @@ export function seL4_NBSend(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Sysca
 
 /** seL4_Call: send and wait for the reply; returns the reply's message info. */
 export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall<seL4_MessageInfo_t> {
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_Call', 'dest', dest);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_Call', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, msgInfo);
@@ -308,6 +352,7 @@ export function seL4_Call(dest: seL4_CPtr, msgInfo: seL4_MessageInfo_t): Syscall
 
 /** seL4_Recv: wait for a message on `src`; the sender's badge goes to `sender.value`. */
 export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_Recv', 'src', src);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysRecv, Finish.InfoBadge, sender);
@@ -315,6 +360,7 @@ export function seL4_Recv(src: seL4_CPtr, sender: WordOut | null = null): Syscal
 
 /** seL4_NBRecv: like seL4_Recv but returns at once (badge 0) when nothing is there. */
 export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_NBRecv', 'src', src);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   return arm(t, seL4_SysNBRecv, Finish.InfoBadge, sender);
@@ -322,6 +368,7 @@ export function seL4_NBRecv(src: seL4_CPtr, sender: WordOut | null = null): Sysc
 
 /** seL4_Reply: answer the last caller (does nothing if there is none). */
 export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_Reply', 'msgInfo', msgInfo);
   const t = currentThread();
   setInfoReg(t, msgInfo);
   t.copyMRBufferToRegs();
@@ -330,6 +377,8 @@ export function seL4_Reply(msgInfo: seL4_MessageInfo_t): Syscall<void> {
 
 /** seL4_ReplyRecv: reply to the last caller, then wait on `src`. */
 export function seL4_ReplyRecv(src: seL4_CPtr, msgInfo: seL4_MessageInfo_t, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_ReplyRecv', 'src', src);
+  if (typeof msgInfo !== 'number' || msgInfo >>> 0 !== msgInfo) checkWord('seL4_ReplyRecv', 'msgInfo', msgInfo);
   const t = currentThread();
   setWordAt(t, t.capIdx, src);
   setInfoReg(t, msgInfo);
@@ -344,6 +393,7 @@ export function seL4_Yield(): Syscall<void> {
 
 /** seL4_Signal: signal a notification (seL4_Send with an empty message, no MRs). */
 export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
+  if (typeof dest !== 'number' || dest >>> 0 !== dest) checkWord('seL4_Signal', 'dest', dest);
   const t = currentThread();
   setWordAt(t, t.capIdx, dest);
   setInfoReg(t, 0 as seL4_MessageInfo_t);
@@ -352,11 +402,13 @@ export function seL4_Signal(dest: seL4_CPtr): Syscall<void> {
 
 /** seL4_Wait (classic: seL4_Recv): wait on a notification; the badge goes to `sender.value`. */
 export function seL4_Wait(src: seL4_CPtr, sender: WordOut | null = null): Syscall<void> {
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_Wait', 'src', src);
   return seL4_Recv(src, sender) as Iterable<never> as Syscall<void>;
 }
 
 /** seL4_Poll (classic: seL4_NBRecv). */
 export function seL4_Poll(src: seL4_CPtr, sender: WordOut | null = null): Syscall<seL4_MessageInfo_t> {
+  if (typeof src !== 'number' || src >>> 0 !== src) checkWord('seL4_Poll', 'src', src);
   return seL4_NBRecv(src, sender);
 }
 
@@ -395,6 +447,7 @@ export function seL4_DebugSnapshot(): Syscall<void> {
 
 /** seL4_DebugCapIdentify: the kernel's type tag of the cap at `cap` (0 for an empty slot). */
 export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
+  if (typeof cap !== 'number' || cap >>> 0 !== cap) checkWord('seL4_DebugCapIdentify', 'cap', cap);
   const t = currentThread();
   setWordAt(t, t.capIdx, cap);
   return arm(t, seL4_SysDebugCapIdentify, Finish.CapReg);
@@ -402,6 +455,7 @@ export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
 
 /** seL4_DebugNameThread: name the thread `tcb` (the name travels in the IPC buffer). */
 export function seL4_DebugNameThread(tcb: seL4_CPtr, name: string): Syscall<void> {
+  if (typeof tcb !== 'number' || tcb >>> 0 !== tcb) checkWord('seL4_DebugNameThread', 'tcb', tcb);
   const t = currentThread();
   // latin1: one byte per UTF-16 code unit, its low 8 bits (no Node Buffer: libsel4 runs in a browser)
   const text = name.slice(0, 120 * t.stride * 4 - 1);

@@ -149,3 +149,14 @@ export function currentThreadOrNull(): RunningThread | null {
 export function setCurrentThread(t: RunningThread | null): void {
   current = t;
 }
+
+/**
+ * What a thread that yields anything but a syscall throws (a plain `yield`). It keeps the
+ * suspended generator, so a tool can say where it stopped (V8 knows a generator's location).
+ */
+export class PlainYieldError extends TypeError {
+  constructor(readonly generator: Generator<TrapToken, unknown, unknown>) {
+    super('a thread yielded something other than a syscall (use yield*, not yield)');
+    this.name = 'TypeError';
+  }
+}
