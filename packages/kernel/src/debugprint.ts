@@ -93,7 +93,7 @@ export function userStackTrace(k: Kernel, t: Tcb): string[] {
   const a = k.arch;
   const cap = t.ctes[TCB_VTABLE]!.cap;
   const root = cap.type === CapType.PageTable ? (cap.obj as PagingObject) : null;
-  if (root === null || root.kind !== k.vspaceRootKind || (a.name === 'riscv64' && cap.b === 0)) return ['Invalid vspace'];
+  if (root === null || root.kind !== k.vspaceRootKind || (a.name === 'riscv64' && !cap.isMapped)) return ['Invalid vspace'];
   const spLo = regLo(t, a.sp);
   const spHi = regHi(t, a.sp);
   const wordBytes = k.wordBits / 8;
