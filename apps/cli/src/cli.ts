@@ -45,8 +45,23 @@ function list(io: Output): void {
   for (const b of BOARD_NAMES) io.out(`  ${b.padEnd(w)}  ${BOARDS[b].description}\n`);
 }
 
+/** The commands main() dispatches (and `npm start -- COMMAND` reaches). */
+export const COMMANDS = ['run', 'list', 'board', 'init', 'help', 'version'] as const;
+
+/**
+ * The root `npm start` script runs `main.ts --npm-start ARGS`: ARGS that begin with a command
+ * (`npm start -- list`) or --help/--version run as given, anything else (an app, a file, run
+ * options, nothing) is `run ARGS`.
+ */
+export function npmStartArgs(args: readonly string[]): readonly string[] {
+  const first = args[0];
+  if (first !== undefined && ((COMMANDS as readonly string[]).includes(first) || ['--help', '-h', '--version', '-V'].includes(first))) return args;
+  return ['run', ...args];
+}
+
 /** Run the command line `argv` (without node and the script); `cwd` resolves relative paths. */
-export async function main(argv: readonly string[], io: Output, cwd = process.cwd()): Promise<number> {
+export async function main(commandLine: readonly string[], io: Output, cwd = process.cwd()): Promise<number> {
+  const argv = commandLine[0] === '--npm-start' ? npmStartArgs(commandLine.slice(1)) : commandLine;
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help') || rest.includes('-h')) {

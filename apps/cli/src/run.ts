@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { BOARDS } from '@tsel4/hal';
 import { seL4_CapInitThreadTCB, seL4_TCB_Suspend, type ThreadFunction, type TrapToken, UserThread } from '@tsel4/libsel4';
-import { Machine, type RunResult, toChromeTrace, Tracer } from '@tsel4/syscalls';
+import { Machine, type RunResult, threadDisplayName, toChromeTrace, Tracer } from '@tsel4/syscalls';
 import type { RunOptions } from './args.js';
 import type { Program } from './apps.js';
 import { runSummary } from './summary.js';
@@ -66,7 +66,7 @@ export function runProgram(prog: Program, root: ThreadFunction, opts: RunOptions
     if (p instanceof UserThread && p.lastThrown !== undefined) {
       const e = p.lastThrown;
       const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      io.err(`tsel4: thread '${tcb.name}' (${p.entryName || 'no function'}) threw ${msg}${whereThrown(e)}\n`);
+      io.err(`tsel4: thread '${threadDisplayName(tcb)}' (${p.entryName || 'no function'}) threw ${msg}${whereThrown(e)}\n`);
       code = 1;
     }
   }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listApps } from '../src/apps.js';
-import { HELP, main, VERSION } from '../src/cli.js';
+import { HELP, main, npmStartArgs, VERSION } from '../src/cli.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIX = join(HERE, 'fixtures');
@@ -129,6 +129,12 @@ describe('tsel4 run', () => {
     expect(r.err).toMatch(/^tsel4: thread 'rootserver' \(throws\) threw Error: something went wrong at .*throws\.ts:\d+:\d+\n$/);
   });
 
+  it("names a thread spawned by sel4utils that threw by its function, not seL4's placeholder name", async () => {
+    const r = await cli('run', 'spawned-throws.ts');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tsel4: thread 'worker' \(worker\) threw Error: the worker gave up at .*spawned-throws\.ts:\d+:\d+\n$/);
+  });
+
   it('stops at --max-steps with exit code 1', async () => {
     const r = await cli('run', 'spins.ts', '--max-steps', '500');
     expect(r.code).toBe(1);
@@ -139,6 +145,20 @@ describe('tsel4 run', () => {
   it('prints the kernel log on stderr with --kernel-log', async () => {
     const r = await cli('run', 'throws.ts', '--kernel-log');
     expect(r.err).toMatch(/^kernel: /m);
+  });
+});
+
+describe('the npm start command line (main.ts --npm-start ARGS)', () => {
+  it('runs a command given first (npm start -- list), else run with the arguments', async () => {
+    expect(npmStartArgs(['list'])).toEqual(['list']);
+    expect(npmStartArgs(['board', 'pc99'])).toEqual(['board', 'pc99']);
+    expect(npmStartArgs(['--help'])).toEqual(['--help']);
+    expect(npmStartArgs(['run', 'ipc-tour'])).toEqual(['run', 'ipc-tour']);
+    expect(npmStartArgs([])).toEqual(['run']);
+    expect(npmStartArgs(['ipc-tour', '--board', 'pc99'])).toEqual(['run', 'ipc-tour', '--board', 'pc99']);
+    expect(npmStartArgs(['--seed', '3'])).toEqual(['run', '--seed', '3']);
+    expect(await cli('--npm-start', 'list')).toEqual(await cli('list'));
+    expect(await cli('--npm-start', '--version')).toEqual(await cli('--version'));
   });
 });
 

@@ -49,4 +49,12 @@ describe('the tsel4 process', () => {
     expect(r.stdout).toMatch(/^tsel4: running pingpong \(the default app/);
     expect(r.stdout).toMatch(/\| simulated cycles +\| +[0-9,]+ \|\n\+-+\+-+\+\n$/);
   });
+
+  it('runs other commands through npm start: npm start -- list', () => {
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+    const r = spawnSync(process.execPath, [...start.slice(1), 'list'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^apps \(tsel4 run APP\):\n {2}ipc-tour /);
+  });
 });
