@@ -105,6 +105,21 @@ describe('tsel4 run', () => {
     expect(r.out).toContain(`\n${expected('pingpong')}\n`);
   });
 
+  it('runs shared-memory by name, with the seed choosing its data', async () => {
+    const r = await cli('run', 'shared-memory', '--seed', '5');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('shared-memory: 65536 bytes from a producer in one VSpace to a consumer in another\n');
+    expect(r.out).toContain('same bytes both ways: yes\n');
+  });
+
+  it("runs every app in the README's workspace table by name", () => {
+    const readme = readFileSync(join(APPS, '../README.md'), 'utf8');
+    const inTable = [...readme.matchAll(/\[`apps\/([\w-]+)`\]/g)].map((m) => m[1]!).filter((a) => a !== 'cli');
+    expect(inTable.length).toBeGreaterThanOrEqual(4);
+    for (const app of new Set(inTable)) expect(NAMES.split(', '), app).toContain(app);
+  });
+
   it('runs without the fastpath with --fastpath off (and --board=NAME works too)', async () => {
     const r = await cli('run', 'pingpong', '--fastpath=off', '--board=qemu-arm-virt');
     expect(r.code).toBe(0);
