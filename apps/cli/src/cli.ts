@@ -1,5 +1,5 @@
 /*
- * The tsel4 command line: `run`, `list`, `board`, `--help`, `--version`. main() takes the
+ * The tsel4 command line: `run`, `list`, `init`, `board`, `--help`, `--version`. main() takes the
  * arguments and where to write, and returns the exit code, so tests drive it in-process; main.ts
  * is the process entry. Usage mistakes are one line on stderr and exit code 2, never a stack trace.
  */
@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { BOARD_NAMES, BOARDS, BoardConfigError, createBoard } from '@tsel4/hal';
 import { DEFAULT_MAX_STEPS, parseRunArgs, UsageError } from './args.js';
 import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
+import { initProject } from './init.js';
 import { cSources, runCFiles } from './runc.js';
 import { type Output, runProgram } from './run.js';
 import { boardSummary } from './summary.js';
@@ -22,6 +23,9 @@ usage:
   tsel4 run FILE.c... [options]   compile C files written for libsel4 (int main(void)) and run them
                                   as the root task through the native C bridge (pc99 only)
   tsel4 list                      the apps and boards
+  tsel4 init DIR                  a project of your own in DIR (outside this repository): a
+                                  package.json and a tsconfig.json with which an editor and tsc
+                                  check your program against tsel4's packages, and a main.ts
   tsel4 board [BOARD]             a board and the ABI it runs
   tsel4 --help | --version
 
@@ -95,6 +99,11 @@ export async function main(commandLine: readonly string[], io: Output, cwd = pro
         if (rest.length > 0) throw new UsageError(`list takes no arguments, got '${rest[0]}'`);
         list(io);
         return 0;
+      case 'init': {
+        if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'init needs a folder: tsel4 init DIR' : `init takes one folder, got '${rest.join(' ')}'`);
+        for (const line of initProject(rest[0]!, cwd)) io.out(line + '\n');
+        return 0;
+      }
       case 'board': {
         if (rest.length > 1) throw new UsageError(`board takes one board name, got '${rest.join(' ')}'`);
         const name = rest[0];
@@ -108,7 +117,7 @@ export async function main(commandLine: readonly string[], io: Output, cwd = pro
         throw new UsageError(
           cmd.startsWith('-')
             ? `unknown option '${cmd}' (options before a command: --help, --version; run options go after 'run')`
-            : `unknown command '${cmd}' (commands: run, list, board, help)`,
+            : `unknown command '${cmd}' (commands: run, list, init, board, help)`,
         );
     }
   } catch (e) {

@@ -204,7 +204,7 @@ describe('tsel4 usage mistakes: one line, exit code 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe(`tsel4: --trace nowhere/out.json: the folder ${join(FIX, 'nowhere')} does not exist\n`);
   });
-  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, list, board, help)"));
+  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, list, init, board, help)"));
   it('an option before the command', () => mistake(['--board', 'pc99'], "unknown option '--board' (options before a command: --help, --version; run options go after 'run')"));
   it('arguments to list', () => mistake(['list', 'apps'], "list takes no arguments, got 'apps'"));
 });
