@@ -3,7 +3,7 @@
 import * as L from '@tsel4/libsel4';
 import { runMachine } from '@tsel4/syscalls';
 import { describe, expect, it } from 'vitest';
-import { Allocator, mapFrame, spawn } from '../src/index.js';
+import { Allocator, mapFrame, spawn } from '@tsel4/sel4utils';
 
 type Code = Generator<L.TrapToken, void, unknown>;
 
