@@ -46,8 +46,8 @@ describe('tsel4 init', () => {
     expect(Object.keys(pkg.scripts)).toEqual(['start', 'check']);
   });
 
-  it('lets tsc check the program against the packages: the starter passes, a mistake is reported at its line', () => {
-    const ok = tsc(dir);
+  it('lets tsc check the program against the packages (npm run check): the starter passes, a mistake is reported at its line', () => {
+    const ok = spawnSync('npm', ['run', '--silent', 'check'], { cwd: dir, encoding: 'utf8' });
     expect(ok.stdout + ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     writeFileSync(
@@ -60,13 +60,11 @@ describe('tsel4 init', () => {
     expect(bad.stdout).toMatch(/^wrong\.ts\(4,24\): error TS2345: Argument of type 'string' is not assignable to parameter of type 'WordInput'\.$/m);
   });
 
-  it('runs the program with npm start and checks it with npm run check', () => {
+  it('runs the program with npm start', () => {
     const start = spawnSync('npm', ['start', '--silent'], { cwd: dir, encoding: 'utf8' });
     expect(start.stderr).toBe('');
     expect(start.status).toBe(0);
     expect(start.stdout).toMatch(/^tsel4: running main\.ts on pc99 \(x86_64\), fastpath on, seed 0\necho: 42 from badge 1\nmain: done\n/);
-    const check = spawnSync('npm', ['run', '--silent', 'check'], { cwd: dir, encoding: 'utf8' });
-    expect(check.status).toBe(0);
   });
 
   it('overwrites nothing, and refuses a folder inside the repository', async () => {
