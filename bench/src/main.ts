@@ -2,6 +2,8 @@
  * `npm run bench`: measure every figure and print one table (name, value, unit, comparison).
  * `npm run bench -- --json FILE` also writes the figures as [{name, value, unit}].
  * `npm run bench -- --only PREFIX` measures only figures whose name starts with PREFIX.
+ * Progress (which figure is being measured, how many are done) goes to stderr: one line rewritten
+ * in place on a terminal, a line per figure elsewhere; the table goes to stdout at the end.
  */
 import { writeFileSync } from 'node:fs';
 import type { Figure } from './figure.js';
@@ -31,11 +33,17 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const rows: { name: string; value: number; unit: string; comparison: string }[] = [];
-for (const f of FIGURES.filter((x) => x.name.startsWith(only))) {
+const chosen = FIGURES.filter((x) => x.name.startsWith(only));
+const tty = process.stderr.isTTY === true;
+const t0 = performance.now();
+for (const [i, f] of chosen.entries()) {
+  const status = `bench: [${i + 1}/${chosen.length}] measuring ${f.name} (${((performance.now() - t0) / 1000).toFixed(0)} s so far)`;
+  process.stderr.write(tty ? `\r\x1b[2K${status}` : `${status}\n`);
   const m = await f.measure();
   rows.push({ name: f.name, value: m.value, unit: f.unit, comparison: m.comparison });
-  process.stderr.write(`measured ${f.name}\n`);
 }
+if (tty) process.stderr.write('\r\x1b[2K');
+process.stderr.write(`bench: measured ${rows.length} figures in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 
 const header = ['figure', 'value', 'unit', 'compared with'];
 const table = rows.map((r) => [r.name, fmt(r.value), r.unit, r.comparison]);

@@ -1,5 +1,5 @@
 /*
- * The tsel4 command line: `run`, `list`, `board`, `--help`, `--version`. main() takes the
+ * The tsel4 command line: `run`, `list`, `init`, `board`, `--help`, `--version`. main() takes the
  * arguments and where to write, and returns the exit code, so tests drive it in-process; main.ts
  * is the process entry. Usage mistakes are one line on stderr and exit code 2, never a stack trace.
  */
@@ -8,6 +8,11 @@ import { dirname, resolve } from 'node:path';
 import { BOARD_NAMES, BOARDS, BoardConfigError, createBoard } from '@tsel4/hal';
 import { DEFAULT_MAX_STEPS, DEFAULT_TIMEOUT_S, parseRunArgs, UsageError } from './args.js';
 import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
+import { checkProgram, formatFindings } from './check.js';
+import { initProject } from './init.js';
+import { cSources, runCFiles } from './runc.js';
+import { EXIT, type Output, type RunHooks, runProgram } from './run.js';
+import { boardSummary } from './summary.js';
 
 function isApp(name: string): boolean {
   return listApps().some((a) => a.name === name);
@@ -16,10 +21,6 @@ function isApp(name: string): boolean {
 function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
-import { checkProgram, formatFindings } from './check.js';
-import { cSources, runCFiles } from './runc.js';
-import { EXIT, type Output, type RunHooks, runProgram } from './run.js';
-import { boardSummary } from './summary.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -33,6 +34,9 @@ usage:
   tsel4 check FILE.ts...          type-check programs with tsel4's types and find syscalls that are
                                   never made (a missing yield*) and plain yields in threads
   tsel4 list                      the apps and boards
+  tsel4 init DIR                  a project of your own in DIR (outside this repository): a
+                                  package.json and a tsconfig.json with which an editor and tsc
+                                  check your program against tsel4's packages, and a main.ts
   tsel4 board [BOARD]             a board and the ABI it runs
   tsel4 --help | --version
 
@@ -63,8 +67,23 @@ function list(io: Output): void {
   for (const b of BOARD_NAMES) io.out(`  ${b.padEnd(w)}  ${BOARDS[b].description}\n`);
 }
 
+/** The commands main() dispatches (and `npm start -- COMMAND` reaches). */
+export const COMMANDS = ['run', 'check', 'list', 'board', 'init', 'help', 'version'] as const;
+
+/**
+ * The root `npm start` script runs `main.ts --npm-start ARGS`: ARGS that begin with a command
+ * (`npm start -- list`) or --help/--version run as given, anything else (an app, a file, run
+ * options, nothing) is `run ARGS`.
+ */
+export function npmStartArgs(args: readonly string[]): readonly string[] {
+  const first = args[0];
+  if (first !== undefined && ((COMMANDS as readonly string[]).includes(first) || ['--help', '-h', '--version', '-V'].includes(first))) return args;
+  return ['run', ...args];
+}
+
 /** Run the command line `argv` (without node and the script); `cwd` resolves relative paths. */
-export async function main(argv: readonly string[], io: Output, cwd = process.cwd(), hooks: RunHooks = {}): Promise<number> {
+export async function main(commandLine: readonly string[], io: Output, cwd = process.cwd(), hooks: RunHooks = {}): Promise<number> {
+  const argv = commandLine[0] === '--npm-start' ? npmStartArgs(commandLine.slice(1)) : commandLine;
   try {
     const [cmd, ...rest] = argv;
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help') || rest.includes('-h')) {
@@ -128,6 +147,11 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
         if (rest.length > 0) throw new UsageError(`list takes no arguments, got '${rest[0]}'`);
         list(io);
         return 0;
+      case 'init': {
+        if (rest.length !== 1) throw new UsageError(rest.length === 0 ? 'init needs a folder: tsel4 init DIR' : `init takes one folder, got '${rest.join(' ')}'`);
+        for (const line of initProject(rest[0]!, cwd)) io.out(line + '\n');
+        return 0;
+      }
       case 'board': {
         if (rest.length > 1) throw new UsageError(`board takes one board name, got '${rest.join(' ')}'`);
         const name = rest[0];
@@ -141,7 +165,7 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
         throw new UsageError(
           cmd.startsWith('-')
             ? `unknown option '${cmd}' (options before a command: --help, --version; run options go after 'run')`
-            : `unknown command '${cmd}' (commands: run, check, list, board, help)`,
+            : `unknown command '${cmd}' (commands: run, check, list, init, board, help)`,
         );
     }
   } catch (e) {

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { BOARDS } from '@tsel4/hal';
 import { seL4_CapInitThreadTCB, seL4_TCB_Suspend, type ThreadFunction, type TrapToken } from '@tsel4/libsel4';
 import { UserThread } from '@tsel4/runtime';
-import { Machine, type MachineOptions, type RootTask, type RunResult, toChromeTrace, Tracer } from '@tsel4/syscalls';
+import { Machine, type MachineOptions, type RootTask, type RunResult, threadDisplayName, toChromeTrace, Tracer } from '@tsel4/syscalls';
 import type { RunOptions } from './args.js';
 import type { Program } from './apps.js';
 import { runSummary } from './summary.js';
@@ -111,7 +111,7 @@ export function threadLabel(m: Machine, launch: Launch, tcb: Tcb): string {
     const next = tcb.ctx.getLo(a.nextIP) + tcb.ctx.getHi(a.nextIP) * 4294967296;
     fn = m.code.at(next)?.name || p.entryName || launch.functionOf?.(tcb);
   } else fn = launch.functionOf?.(tcb);
-  return `thread '${tcb.name}' (${fn || 'no function'})`;
+  return `thread '${threadDisplayName(tcb)}' (${fn || 'no function'})`;
 }
 
 /** Run `launch` with `opts`; returns the exit code. */

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listApps } from '../src/apps.js';
-import { HELP, main, VERSION } from '../src/cli.js';
+import { HELP, main, npmStartArgs, VERSION } from '../src/cli.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIX = join(HERE, 'fixtures');
@@ -105,6 +105,21 @@ describe('tsel4 run', () => {
     expect(r.out).toContain(`\n${expected('pingpong')}\n`);
   });
 
+  it('runs shared-memory by name, with the seed choosing its data', async () => {
+    const r = await cli('run', 'shared-memory', '--seed', '5');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('shared-memory: 65536 bytes from a producer in one VSpace to a consumer in another\n');
+    expect(r.out).toContain('same bytes both ways: yes\n');
+  });
+
+  it("runs every app in the README's workspace table by name", () => {
+    const readme = readFileSync(join(APPS, '../README.md'), 'utf8');
+    const inTable = [...readme.matchAll(/\[`apps\/([\w-]+)`\]/g)].map((m) => m[1]!).filter((a) => a !== 'cli');
+    expect(inTable.length).toBeGreaterThanOrEqual(4);
+    for (const app of new Set(inTable)) expect(NAMES.split(', '), app).toContain(app);
+  });
+
   it('runs without the fastpath with --fastpath off (and --board=NAME works too)', async () => {
     const r = await cli('run', 'pingpong', '--fastpath=off', '--board=qemu-arm-virt');
     expect(r.code).toBe(0);
@@ -129,6 +144,12 @@ describe('tsel4 run', () => {
     expect(r.err).toMatch(/^tsel4: thread 'rootserver' \(throws\) threw Error: something went wrong at .*throws\.ts:\d+:\d+\n$/);
   });
 
+  it("names a thread spawned by sel4utils that threw by its function, not seL4's placeholder name", async () => {
+    const r = await cli('run', 'spawned-throws.ts');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tsel4: thread 'worker' \(worker\) threw Error: the worker gave up at .*spawned-throws\.ts:\d+:\d+\n$/);
+  });
+
   it('stops at --max-steps with exit code 1', async () => {
     const r = await cli('run', 'spins.ts', '--max-steps', '500');
     expect(r.code).toBe(1);
@@ -141,6 +162,20 @@ describe('tsel4 run', () => {
     expect(r.err).toMatch(/^kernel: Invocation of invalid cap #/m);
     expect(r.err).not.toContain('Caught');
     expect(r.out.match(/^Caught /gm)).toHaveLength(1);
+  });
+});
+
+describe('the npm start command line (main.ts --npm-start ARGS)', () => {
+  it('runs a command given first (npm start -- list), else run with the arguments', async () => {
+    expect(npmStartArgs(['list'])).toEqual(['list']);
+    expect(npmStartArgs(['board', 'pc99'])).toEqual(['board', 'pc99']);
+    expect(npmStartArgs(['--help'])).toEqual(['--help']);
+    expect(npmStartArgs(['run', 'ipc-tour'])).toEqual(['run', 'ipc-tour']);
+    expect(npmStartArgs([])).toEqual(['run']);
+    expect(npmStartArgs(['ipc-tour', '--board', 'pc99'])).toEqual(['run', 'ipc-tour', '--board', 'pc99']);
+    expect(npmStartArgs(['--seed', '3'])).toEqual(['run', '--seed', '3']);
+    expect(await cli('--npm-start', 'list')).toEqual(await cli('list'));
+    expect(await cli('--npm-start', '--version')).toEqual(await cli('--version'));
   });
 });
 
@@ -171,7 +206,7 @@ describe('tsel4 usage mistakes: one line, exit code 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe(`tsel4: --trace nowhere/out.json: the folder ${join(FIX, 'nowhere')} does not exist\n`);
   });
-  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, check, list, board, help)"));
+  it('an unknown command', () => mistake(['start'], "unknown command 'start' (commands: run, check, list, init, board, help)"));
   it('an option before the command', () => mistake(['--board', 'pc99'], "unknown option '--board' (options before a command: --help, --version; run options go after 'run')"));
   it('arguments to list', () => mistake(['list', 'apps'], "list takes no arguments, got 'apps'"));
 });

@@ -103,4 +103,12 @@ describe('the tsel4 process', () => {
     expect(r.code).toBe(1);
     expect(r.err).toBe(`tsel4: thread 'rootserver' (main) threw TypeError: a thread yielded something other than a syscall (use yield*, not yield) at ${join(OUTSIDE, 'plain.ts')}:5:3\n`);
   });
+
+  it('runs other commands through npm start: npm start -- list', () => {
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+    const r = spawnSync(process.execPath, [...start.slice(1), 'list'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^apps \(tsel4 run APP\):\n {2}ipc-tour /);
+  });
 });

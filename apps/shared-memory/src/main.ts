@@ -1,30 +1,11 @@
 /*
- * Run the shared-memory demo on a simulated board and print what it printed, then the
- * machine's counts: `npm start -w @tsel4/app-shared-memory [-- --board NAME] [--bytes N]`.
+ * The shared-memory app's root task: `npx tsel4 run shared-memory [--board B] [--seed S]` moves
+ * 64 KiB each way (shared frames, then endpoint copies); the run's seed, when not 0, seeds the
+ * data. Importing this module runs nothing.
  */
-import type { BoardName } from '@tsel4/hal';
-import { runMachine } from '@tsel4/syscalls';
+import type * as L from '@tsel4/libsel4';
 import { sharedMemoryDemo } from './shared-memory.js';
 
-function arg(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
+export default function* sharedMemory(_bootInfo: number, seed: number): Generator<L.TrapToken, void, unknown> {
+  yield* sharedMemoryDemo(seed === 0 ? {} : { seed })();
 }
-
-export function main(argv: readonly string[]): number {
-  const board = (arg(argv, '--board') ?? 'pc99') as BoardName;
-  const bytes = Number(arg(argv, '--bytes') ?? 64 * 1024);
-  if (!Number.isInteger(bytes) || bytes < 1) {
-    console.error('shared-memory: --bytes needs a whole number of bytes');
-    return 2;
-  }
-  const r = runMachine(sharedMemoryDemo({ bytes }), { board, onConsoleLine: (l) => console.log(l), maxSteps: 10_000_000 });
-  const s = r.stats;
-  console.log(
-    `\n[${board}] ${r.reason}: ${s.steps} returns to user code, ${Object.values(s.syscalls).reduce((x, y) => x + y, 0)} syscalls, ` +
-      `${s.contextSwitches} context switches, ${s.faults} faults, ${s.cycles} simulated cycles`,
-  );
-  return r.reason === 'idle' ? 0 : 1;
-}
-
-process.exitCode = main(process.argv.slice(2));

@@ -1,5 +1,7 @@
-/*
+/**
  * @tsel4/hal: the simulated board that tsel4's kernel runs on. See README.md.
+ *
+ * @module @tsel4/hal
  */
 export * from './word.js';
 export * from './arch.js';

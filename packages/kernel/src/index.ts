@@ -1,6 +1,8 @@
-/*
+/**
  * @tsel4/kernel: threads and scheduling, the IPC protocol, notifications, faults, interrupts and
  * boot. See README.md.
+ *
+ * @module @tsel4/kernel
  */
 export * from './config.js';
 export * from './kernel.js';

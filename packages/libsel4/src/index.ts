@@ -1,8 +1,10 @@
-/*
+/**
  * @tsel4/libsel4: seL4's ABI (constants, error codes, object types, syscall numbers, fault
  * layouts, the MessageInfo / CapRights / CNode cap-data encodings, the IPC buffer and bootinfo
  * layouts) and the interface table that both the kernel's decoders and the user stubs read.
  * See README.md.
+ *
+ * @module @tsel4/libsel4
  */
 export * from './constants.js';
 export * from './errors.js';

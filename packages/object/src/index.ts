@@ -1,6 +1,8 @@
-/*
+/**
  * @tsel4/object: seL4's kernel objects and the operations that belong to them, without
  * scheduling. See README.md.
+ *
+ * @module @tsel4/object
  */
 export * from './cap.js';
 export * from './capops.js';

@@ -23,6 +23,14 @@ export interface AllocatorOptions {
   readonly reserveTopSlots?: number;
 }
 
+/** The Allocator has handed out every free slot of the root CNode. */
+export class OutOfSlotsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutOfSlotsError';
+  }
+}
+
 export class Allocator {
   private next: number;
   private readonly end: number;
@@ -38,7 +46,10 @@ export class Allocator {
 
   /** A free slot of the root CNode (its cptr). Throws when none is left. */
   allocSlot(): number {
-    if (this.next >= this.end) throw new Sel4Error('allocSlot', `root CNode slots ${this.bootInfo.empty.start}..${this.end}`, seL4_NotEnoughMemory);
+    if (this.next >= this.end) {
+      const start = this.bootInfo.empty.start;
+      throw new OutOfSlotsError(`sel4utils: out of root CNode slots (all ${this.end - start} free slots bootinfo gives, ${start}..${this.end - 1}, are in use)`);
+    }
     return this.next++;
   }
 

@@ -95,13 +95,15 @@ export function* startThread(
   if (args.length > arch.argRegs.length) {
     throw new RangeError(`${arch.name} passes at most ${arch.argRegs.length} arguments in registers`);
   }
-  const entry: ThreadFunction =
-    t.onReturn === 'suspend'
-      ? function* (...a: number[]) {
-          yield* fn(...a);
-          yield* seL4_TCB_Suspend(t.tcb);
-        }
-      : fn;
+  // the trampoline takes the function's name, so traces and error reports name the thread by it
+  const name = fn.name || 'thread';
+  const trampoline = {
+    [name]: function* (...a: number[]) {
+      yield* fn(...a);
+      yield* seL4_TCB_Suspend(t.tcb);
+    },
+  };
+  const entry: ThreadFunction = t.onReturn === 'suspend' ? trampoline[name]! : fn;
   const regs: seL4_UserContext = { [arch.userContextNames[0]!]: tsel4_functionAddress(entry) };
   args.forEach((v, i) => {
     const idx = arch.userContext.indexOf(arch.argRegs[i]!);

@@ -23,7 +23,7 @@ import {
   vspaceObjects,
 } from '@tsel4/libsel4';
 import type { Allocator } from './alloc.js';
-import { Sel4Error } from './errors.js';
+import { errorWords, Sel4Error } from './errors.js';
 
 /** How to map. */
 export interface MapOptions {
@@ -64,15 +64,15 @@ export function* mapFrame(
     if (err === 0) return made;
     const what = `frame ${String(frame)} at 0x${vaddr.toString(16)}`;
     if (err !== seL4_FailedLookup || seL4_GetMR(1) !== seL4_MissingCapability) {
-      throw new Sel4Error(`${o.pageIface}_Map`, what, err, [seL4_GetMR(0), seL4_GetMR(1), seL4_GetMR(2)]);
+      throw new Sel4Error(`${o.pageIface}_Map`, what, err, errorWords(err));
     }
     // the structure that covers the bits the lookup could not translate
     const bits = seL4_GetMR(2);
     const level = g.levels.findIndex((l, i) => i > 0 && g.levels[i - 1]!.shift === bits);
-    if (level < 1) throw new Sel4Error(`${o.pageIface}_Map`, what, err, [seL4_GetMR(0), seL4_GetMR(1), bits]);
+    if (level < 1) throw new Sel4Error(`${o.pageIface}_Map`, what, err, errorWords(err));
     const table = yield* alloc.allocObject(o.tableType(level));
     const e = yield* invokeMethod(o.tableIface(level), 'Map', table, [vspace, vaddr, attr]);
-    if (e !== 0) throw new Sel4Error(`${o.tableIface(level)}_Map`, `table ${table} at 0x${vaddr.toString(16)}`, e);
+    if (e !== 0) throw new Sel4Error(`${o.tableIface(level)}_Map`, `table ${table} at 0x${vaddr.toString(16)}`, e, errorWords(e));
     made.push(table);
   }
 }

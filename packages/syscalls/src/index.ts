@@ -1,6 +1,8 @@
-/*
+/**
  * @tsel4/syscalls: syscall entry and dispatch, invocation decoding, the IPC fastpath, and the
  * runnable machine. See README.md.
+ *
+ * @module @tsel4/syscalls
  */
 export * from './invocation.js';
 export * from './decode/index.js';

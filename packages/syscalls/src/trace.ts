@@ -125,6 +125,18 @@ function regWord(regs: Uint32Array, i: number): number | string {
   return hi === 0 ? regs[i]! : wordToHex(regs[i]!, hi);
 }
 
+/**
+ * A thread's name for people: its seL4_DebugNameThread name, else the function it runs, else its
+ * TCB's address. seL4 debug builds name a new thread "child of: '<creator>'" until it is named;
+ * that placeholder gives way to the function's name.
+ */
+export function threadDisplayName(tcb: Tcb): string {
+  const program = tcb.ctx.program as UserThread | null;
+  const fn = program !== null && 'entryName' in program ? program.entryName : '';
+  if (tcb.name !== '' && !tcb.name.startsWith('child of:')) return tcb.name;
+  return fn !== '' ? fn : `tcb@0x${tcb.addr.toString(16)}`;
+}
+
 /** The object a cap names ("endpoint@0x400000"), or its type when it names none. */
 function objectName(cap: Cap): string {
   return cap.obj === null ? capTypeName(cap.type) : `${cap.obj.kindName}@0x${cap.obj.addr.toString(16)}`;
@@ -188,11 +200,7 @@ export class Tracer implements KernelTracer {
   }
 
   private nameOf(tcb: Tcb): string {
-    const program = tcb.ctx.program as UserThread | null;
-    const fn = program !== null && 'entryName' in program ? program.entryName : '';
-    // seL4 debug builds name a new thread "child of: '<creator>'" until it is named
-    if (tcb.name !== '' && !tcb.name.startsWith('child of:')) return tcb.name;
-    return fn !== '' ? fn : `tcb@0x${tcb.addr.toString(16)}`;
+    return threadDisplayName(tcb);
   }
 
   private threadOf(tcb: Tcb): TraceThread {

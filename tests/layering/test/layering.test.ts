@@ -1,5 +1,6 @@
 /*
- * The layering rule of ARCHITECTURE.md, checked on every static import of every workspace.
+ * The layering rule of docs/architecture.md, checked on every static import of every workspace,
+ * and the package graph drawn there checked against the table below.
  *
  * Packages may import only the packages listed as below them here. apps/, tests/ and bench/ may
  * import any package but never an app or a test suite (apps are loaded as programs by path, never
@@ -23,6 +24,17 @@ const PACKAGE_DEPS: Record<string, readonly string[]> = {
   sel4utils: ['hal', 'libsel4'],
   'libsel4-native': ['hal', 'libsel4', 'runtime'],
 };
+
+/** The arrows of the picture: A --> B when A may import B and may import nothing that may import B. */
+export function reducedEdges(deps: Record<string, readonly string[]>): string[] {
+  const edges: string[] = [];
+  for (const [a, below] of Object.entries(deps)) {
+    for (const b of below) {
+      if (!below.some((c) => c !== b && (deps[c] ?? []).includes(b))) edges.push(`${a} --> ${b}`);
+    }
+  }
+  return edges.sort();
+}
 
 interface Workspace {
   group: 'packages' | 'apps' | 'tests' | 'bench';
@@ -81,14 +93,14 @@ function violations(ws: Workspace): string[] {
       if (!depIsPackage) {
         bad.push(`${where}: imports '${spec}', which is not a package (apps and tests are never imported)`);
       } else if (allowed !== undefined && !allowed.includes(dep) && dep !== ws.name) {
-        bad.push(`${where}: package ${ws.name} imports ${dep}, which ARCHITECTURE.md places above it`);
+        bad.push(`${where}: package ${ws.name} imports ${dep}, which docs/architecture.md places above it`);
       }
     }
   }
   return bad;
 }
 
-describe('layering (ARCHITECTURE.md)', () => {
+describe('layering (docs/architecture.md)', () => {
   const all = workspaces();
 
   it('knows where every package sits', () => {
@@ -100,11 +112,19 @@ describe('layering (ARCHITECTURE.md)', () => {
     expect(violations(ws)).toEqual([]);
   });
 
+  it("draws the same graph in docs/architecture.md's picture: each package's arrows go to the packages it may import that none of those may import", () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const mermaid = /```mermaid\n([\s\S]*?)```/.exec(doc);
+    expect(mermaid).not.toBeNull();
+    const drawn = [...mermaid![1]!.matchAll(/^\s*([\w-]+) --> ([\w-]+)\s*$/gm)].map((m) => `${m[1]} --> ${m[2]}`).sort();
+    expect(drawn).toEqual(reducedEdges(PACKAGE_DEPS));
+  });
+
   it('catches a package importing one above it', () => {
     // The checker itself must be able to fail: run it on a fake hal that imports the kernel.
     const fake: Workspace = { group: 'packages', name: 'hal', dir: join(ROOT, 'tests/layering/fixtures/bad-hal') };
     expect(violations(fake)).toEqual([
-      'tests/layering/fixtures/bad-hal/src/index.ts: package hal imports libsel4, which ARCHITECTURE.md places above it',
+      'tests/layering/fixtures/bad-hal/src/index.ts: package hal imports libsel4, which docs/architecture.md places above it',
       "tests/layering/fixtures/bad-hal/src/index.ts: imports '@tsel4/cli', which is not a package (apps and tests are never imported)",
     ]);
   });

@@ -1,13 +1,15 @@
 /*
- * Every ```ts block of README.md is a program that runs as written and prints the ```text block
- * after it.
+ * Every ```ts block of README.md runs as written and prints the ```text block after it. A block
+ * with a default export is a root task, run on a machine (its output is the debug console); a
+ * block without one is a plain module (the package examples), run by importing it (its output is
+ * what it console.logs).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as L from '@tsel4/libsel4';
 import { runMachine } from '@tsel4/syscalls';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const README = readFileSync(join(HERE, '../../../README.md'), 'utf8');
@@ -49,9 +51,23 @@ describe('README.md', () => {
   it.each(blocks.map((b) => [b.line, b] as const))('the program at line %i prints what the README says', async (line, b) => {
     const file = join(DIR, `block-${line}.ts`);
     writeFileSync(file, b.code);
-    const mod = (await import(pathToFileURL(file).href)) as { default: L.ThreadFunction };
+    const logged: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      logged.push(args.map(String).join(' ') + '\n');
+    });
+    let mod: { default?: L.ThreadFunction };
+    try {
+      mod = (await import(pathToFileURL(file).href)) as { default?: L.ThreadFunction };
+    } finally {
+      log.mockRestore();
+    }
+    if (!/^export default /m.test(b.code)) {
+      expect(mod.default).toBeUndefined();
+      expect(logged.join('')).toBe(b.output);
+      return;
+    }
     expect(typeof mod.default).toBe('function');
-    const root = mod.default;
+    const root = mod.default!;
     const r = runMachine(function* main() {
       yield* asRootTask(root);
     } as L.ThreadFunction, { checkInvariants: true, maxSteps: 100_000 });
