@@ -15,3 +15,4 @@ export {
   type Rv64Translator,
 } from './memory.js';
 export * as softfloat from './softfloat.js';
+export { ElfError, parseElf, type ElfImage, type ElfSegment } from './elf.js';

@@ -15,6 +15,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** What each package may import. Lowest first. */
 const PACKAGE_DEPS: Record<string, readonly string[]> = {
   hal: [],
+  rv64: [],
   libsel4: ['hal'],
   object: ['hal', 'libsel4'],
   kernel: ['hal', 'libsel4', 'object'],
