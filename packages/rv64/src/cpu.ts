@@ -31,6 +31,9 @@ const TWO32 = 4294967296;
 /** User addresses: Sv39's lower half, below 2^38. The high word of a user address is below this. */
 const USER_HI_LIMIT = 0x40;
 
+/** The fetch base when no page is current: far from any pc the loop can hold (pcs are >= 0). */
+const NO_BASE = -0x40000000;
+
 /** The result of `run` when the budget ran out. */
 export const BUDGET_EXHAUSTED = -1;
 
@@ -72,7 +75,7 @@ export class Rv64Cpu {
   /** Fetch state handed from fetchSlow to the loop. */
   private fetchCode: DecodedPage;
   private fetchIdx = 0;
-  private fetchBase = NaN;
+  private fetchBase = NO_BASE;
   /** Instructions retired so far in the current run (for CSR reads of instret). */
   private runCount = 0;
 
@@ -236,7 +239,7 @@ export class Rv64Cpu {
       this.scratch.imm[0] = this.dec[1]!;
       this.fetchCode = this.scratch;
       this.fetchIdx = 0;
-      this.fetchBase = NaN;
+      this.fetchBase = NO_BASE;
       return 0;
     }
     let code = this.scratch;
@@ -251,7 +254,7 @@ export class Rv64Cpu {
     code.imm[at] = this.dec[1]!;
     this.fetchCode = code;
     this.fetchIdx = at;
-    this.fetchBase = this.decodeCache ? vpn * 4096 : NaN;
+    this.fetchBase = this.decodeCache ? vpn * 4096 : NO_BASE;
     return 0;
   }
 
@@ -265,7 +268,7 @@ export class Rv64Cpu {
     let n = 0;
     let cw = this.scratch.w;
     let ci = this.scratch.imm;
-    let base = NaN;
+    let base = NO_BASE;
     let result = BUDGET_EXHAUSTED;
     loop: while (n < budget) {
       const off = pc - base;
@@ -304,9 +307,9 @@ export class Rv64Cpu {
           const lo = (al + imm) | 0;
           const hi = (x[r1 + 1]! + (imm >> 31) + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
           x[rd] = npc | 0; x[rd + 1] = Math.floor(npc / TWO32) | 0;
-          if (hi < -0x200000 || hi >= 0x200000) {
-            // Beyond what a number holds exactly (and far outside Sv39): the fetch there faults.
-            // The pc keeps the rounded target; tval has it exactly.
+          if (hi >>> 0 >= USER_HI_LIMIT) {
+            // Outside Sv39's user half: the fetch there is a page fault. The pc is the target
+            // (rounded if beyond 2^53); tval has it exactly.
             pc = hi * TWO32 + ((lo & ~1) >>> 0);
             n++;
             result = this.trap(Cause.InstructionPageFault, lo & ~1, hi);
@@ -390,7 +393,7 @@ export class Rv64Cpu {
             const t = vpn & (TLB_SIZE - 1);
             if (stag[t] === vpn) {
               const p = pages[2 * TLB_SIZE + t]!;
-              if (p.code !== null) { p.code = null; base = NaN; }
+              if (p.code !== null) { p.code = null; base = NO_BASE; }
               const d = p.data;
               switch (op) {
                 case 18: d.setInt8(o, x[r2]!); break; // SB
@@ -403,7 +406,7 @@ export class Rv64Cpu {
           }
           const size = op === 21 ? 8 : op === 20 ? 4 : op === 19 ? 2 : 1;
           if (!this.storeSlow(lo, hi, size, x[r2]!, x[r2 + 1]!)) { result = this.cause; break loop; }
-          base = NaN;
+          base = NO_BASE;
           break;
         }
         case 22: { // ADDI
@@ -532,7 +535,7 @@ export class Rv64Cpu {
         case 50: // FENCE
           break;
         case 51: // FENCE_I
-          base = NaN;
+          base = NO_BASE;
           break;
         case 52: // ECALL
           result = this.trap(Cause.UserEcall, 0, 0);
@@ -604,7 +607,7 @@ export class Rv64Cpu {
             f[2 * rd] = this.vlo; f[2 * rd + 1] = op === 96 ? this.vhi : -1; // NaN-box a single
           } else {
             if (!this.storeSlow(lo, hi, op === 98 ? 8 : 4, f[2 * r2]!, f[2 * r2 + 1]!)) { result = this.cause; break loop; }
-            base = NaN;
+            base = NO_BASE;
           }
           break;
         }
@@ -617,7 +620,7 @@ export class Rv64Cpu {
           const op = w & 255;
           const c = op < 89 ? this.amo(op, rd, r1, r2) : op < 95 ? this.csr(op, rd, r1, imm) : execFp(this, op, rd, r1, r2, imm);
           if (c !== 0) { result = c === Cause.IllegalInstruction ? this.illegalAt(pc) : c; break loop; }
-          if (op < 89) base = NaN; // an AMO or SC may have stored into a code page
+          if (op < 89) base = NO_BASE; // an AMO or SC may have stored into a code page
         }
       }
       pc = npc;

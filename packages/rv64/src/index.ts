@@ -16,3 +16,4 @@ export {
 } from './memory.js';
 export * as softfloat from './softfloat.js';
 export { ElfError, parseElf, type ElfImage, type ElfSegment } from './elf.js';
+export { CRC32_LOOP, crc32LoopInstructions, halfwordsToBytes } from './programs.js';
