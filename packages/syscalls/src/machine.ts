@@ -79,6 +79,8 @@ export interface MachineOptions {
   readonly foreignCode?: readonly ForeignCode[];
   /** Records every kernel entry and IPC transfer (trace.ts); without one nothing is recorded. */
   readonly tracer?: Tracer;
+  /** Where the root task's image lies in its VSpace, when it is not the default (an ELF's range). */
+  readonly rootImage?: { readonly vaddr: number; readonly pages: number };
 }
 
 /**
@@ -217,7 +219,8 @@ export class Machine implements EntryContext {
       });
     }
     const entry = typeof root === 'number' ? root : this.code.addressOf(root);
-    this.boot = bootKernel(this.k, { entry });
+    const img = opts.rootImage;
+    this.boot = bootKernel(this.k, img === undefined ? { entry } : { entry, imageVaddr: img.vaddr, imagePages: img.pages });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
     const seedReg = this.board.arch.argRegs[1];

@@ -19,7 +19,7 @@ const PACKAGE_DEPS: Record<string, readonly string[]> = {
   libsel4: ['hal'],
   object: ['hal', 'libsel4'],
   kernel: ['hal', 'libsel4', 'object'],
-  syscalls: ['hal', 'libsel4', 'object', 'kernel'],
+  syscalls: ['hal', 'libsel4', 'object', 'kernel', 'rv64'],
   sel4utils: ['hal', 'libsel4'],
   'libsel4-native': ['hal', 'libsel4'],
 };

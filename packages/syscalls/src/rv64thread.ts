@@ -1,0 +1,189 @@
+/*
+ * RISC-V threads: a thread whose code is RV64 machine code in its VSpace runs on @tsel4/rv64's
+ * CPU, entering the same kernel (fastpath included) as TypeScript threads.
+ *
+ * `Rv64Code` is the machine's foreign code (libsel4's ForeignCode): a thread whose pc is not a
+ * TypeScript function gets an `Rv64Thread`, its own hart (registers, FP state, translation cache)
+ * over its context's registers. Every fetch, load and store goes through the thread's VSpace with
+ * the kernel's own walk (kernel translate.ts); physical pages are shared between harts with their
+ * decode caches. A VSpace change (the kernel's vmEpoch, or another VSpace root) flushes the
+ * thread's translations; an unmap or remap also drops the decode caches.
+ *
+ * Traps, as seL4 on riscv64 takes them (arch/riscv/c_traps.c):
+ * - ecall: NextIP = pc + 4, TrapKind.Syscall (the machine sets FaultIP = pc; a7 = syscall number,
+ *   a0 cptr, a1 message info, a2..a5 MR0..3: the riscv64 convention of hal's arch table).
+ * - page and access faults: a VMFault with the exact address, FSR 1 (fetch), 5 (load), 7 (store),
+ *   PrefetchFault 1 for fetches; FaultIP = NextIP = pc, so the handler's reply restarts it.
+ * - anything else (illegal instruction 2, ebreak 3, misaligned AMO 4/6): a UserException whose
+ *   number is scause and code 0.
+ *
+ * Not here yet: preemption of a loop that makes no syscall. The hart runs until it traps; after
+ * 10^9 instructions without one the run stops with an error naming the thread (the tool never
+ * hangs silently). Instructions retired are charged to the board clock, one cycle each.
+ */
+import { type Cpu, TrapKind, type ThreadContext, type UserProgram, type PhysicalMemory } from '@tsel4/hal';
+import { Access as KAccess, currentVSpaceRoot, type Kernel, newTranslation, translateUser } from '@tsel4/kernel';
+import type { ForeignCode, UserThread } from '@tsel4/libsel4';
+import type { Tcb } from '@tsel4/object';
+import { Access, Cause, type Rv64Page, Rv64Cpu, type Rv64Translator } from '@tsel4/rv64';
+
+const TWO32 = 4294967296;
+/** Instructions per CPU run call between checks. */
+const SLICE = 1_000_000;
+/** Instructions one run may retire without trapping before the tool gives up. */
+const MAX_UNTRAPPED = 1_000_000_000;
+
+/** What the harts of one machine share. */
+export interface Rv64HostMachine {
+  readonly k: Kernel;
+  readonly board: { readonly memory: PhysicalMemory; readonly cpu: Cpu };
+  tcbOf(ctx: ThreadContext): Tcb | undefined;
+}
+
+/** A thread ran too long without a trap: the run cannot go on (no preemption of RISC-V threads yet). */
+export class Rv64RunawayError extends Error {
+  constructor(readonly thread: string, readonly pc: number) {
+    super(`rv64: ${thread} ran ${MAX_UNTRAPPED} instructions without a syscall or fault (pc 0x${pc.toString(16)}); preemption of RISC-V threads is not implemented yet`);
+    this.name = 'Rv64RunawayError';
+  }
+}
+
+/** The machine's RISC-V code: every address that is not a TypeScript function. */
+export class Rv64Code implements ForeignCode {
+  private machine: Rv64HostMachine | null = null;
+  /** Physical page number to the page as the harts see it (with its decode cache). */
+  readonly pages = new Map<number, Rv64Page>();
+  private epoch = -1;
+  /** Instructions retired by all harts. */
+  retired = 0;
+
+  attach(m: Rv64HostMachine): void {
+    this.machine = m;
+  }
+
+  programAt(_addr: number, thread: UserThread): UserProgram | null {
+    const m = this.machine;
+    if (m === null) return null;
+    const tcb = m.tcbOf(thread.ctx);
+    if (tcb === undefined) return null;
+    return new Rv64Thread(this, m, tcb);
+  }
+
+  /** Drop every page (and decode cache) when the kernel changed a mapping anywhere. */
+  sync(k: Kernel): boolean {
+    if (k.vmEpoch === this.epoch) return false;
+    this.epoch = k.vmEpoch;
+    this.pages.clear();
+    return true;
+  }
+
+  pageAt(memory: PhysicalMemory, paddr: number): Rv64Page {
+    const pfn = Math.floor(paddr / 4096);
+    let p = this.pages.get(pfn);
+    if (p === undefined) {
+      const words = memory.page(paddr);
+      p = { data: new DataView(words.buffer, words.byteOffset, 4096), code: null };
+      this.pages.set(pfn, p);
+    }
+    return p;
+  }
+}
+
+const KERNEL_ACCESS = [KAccess.Fetch, KAccess.Read, KAccess.Write];
+const PAGE_FAULT = [Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault];
+/** seL4's FSR for each scause it turns into a VMFault (riscv handleVMFault). */
+function vmFsr(cause: number): number {
+  switch (cause) {
+    case Cause.InstructionPageFault:
+    case Cause.InstructionAccessFault:
+      return 1;
+    case Cause.LoadPageFault:
+    case Cause.LoadAccessFault:
+      return 5;
+    case Cause.StorePageFault:
+    case Cause.StoreAccessFault:
+      return 7;
+    default:
+      return -1;
+  }
+}
+
+/** One RISC-V thread: a hart over a TCB's registers. */
+export class Rv64Thread implements UserProgram, Rv64Translator {
+  readonly cpu: Rv64Cpu;
+  private readonly out = newTranslation();
+  private lastRoot: unknown = undefined;
+
+  constructor(
+    private readonly code: Rv64Code,
+    private readonly m: Rv64HostMachine,
+    private readonly tcb: Tcb,
+  ) {
+    this.cpu = new Rv64Cpu(this);
+  }
+
+  translate(vpn: number, access: Access): Rv64Page | number {
+    const k = this.m.k;
+    const kind = translateUser(k, this.tcb, vpn * 4096, KERNEL_ACCESS[access]!, this.out);
+    if (kind !== null) return PAGE_FAULT[access]!;
+    return this.code.pageAt(this.m.board.memory, this.out.paddr);
+  }
+
+  run(ctx: ThreadContext): TrapKind {
+    const k = this.m.k;
+    const cpu = this.cpu;
+    const root = currentVSpaceRoot(k, this.tcb);
+    if (this.code.sync(k) || root !== this.lastRoot) {
+      cpu.flushTranslations();
+      this.lastRoot = root;
+    }
+    const a = ctx.arch;
+    const regs = ctx.regs;
+    const x = cpu.x;
+    for (let i = 0; i < 31; i++) {
+      x[2 * i + 2] = regs[2 * i]! | 0;
+      x[2 * i + 3] = regs[2 * i + 1]! | 0;
+    }
+    cpu.pc = regs[2 * a.nextIP]! + regs[2 * a.nextIP + 1]! * TWO32;
+    // The LR/SC reservation does not survive a trip through the kernel.
+    cpu.reserved = false;
+    const start = cpu.instret;
+    let cause: number;
+    for (;;) {
+      cause = cpu.run(SLICE);
+      if (cause !== -1) break;
+      if (cpu.instret - start >= MAX_UNTRAPPED) {
+        this.m.board.cpu.advance(cpu.instret - start);
+        throw new Rv64RunawayError(this.tcb.describe(), cpu.pc);
+      }
+    }
+    const retired = cpu.instret - start;
+    this.code.retired += retired;
+    if (retired > 0) this.m.board.cpu.advance(retired);
+    for (let i = 0; i < 31; i++) {
+      regs[2 * i] = x[2 * i + 2]!;
+      regs[2 * i + 1] = x[2 * i + 3]!;
+    }
+    const pc = cpu.pc;
+    const setIP = (r: number, v: number) => {
+      regs[2 * r] = v % TWO32;
+      regs[2 * r + 1] = Math.floor(v / TWO32);
+    };
+    if (cause === Cause.UserEcall) {
+      setIP(a.nextIP, pc + 4);
+      return TrapKind.Syscall;
+    }
+    setIP(a.faultIP, pc);
+    setIP(a.nextIP, pc);
+    const fsr = vmFsr(cause);
+    if (fsr >= 0) {
+      ctx.vmFaultAddr = Number(cpu.tval);
+      ctx.vmFaultFsr = fsr;
+      ctx.vmFaultPrefetch = fsr === 1 ? 1 : 0;
+      return TrapKind.VMFault;
+    }
+    ctx.exceptionNumber = cause;
+    ctx.exceptionCode = 0;
+    return TrapKind.UserException;
+  }
+}
