@@ -9,6 +9,7 @@ import { BOARD_NAMES, BOARDS, BoardConfigError, createBoard } from '@tsel4/hal';
 import { DEFAULT_MAX_STEPS, parseRunArgs, UsageError } from './args.js';
 import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
 import { cSources, runCFiles } from './runc.js';
+import { elfFile, runElfFile } from './runelf.js';
 import { type Output, runProgram } from './run.js';
 import { boardSummary } from './summary.js';
 
@@ -21,6 +22,8 @@ usage:
                                   file whose default export is a root task (a generator function)
   tsel4 run FILE.c... [options]   compile C files written for libsel4 (int main(void)) and run them
                                   as the root task through the native C bridge (pc99 only)
+  tsel4 run FILE.elf [options]    run a root-task ELF built for seL4 on riscv64, unchanged, on the
+                                  RISC-V CPU (qemu-riscv-virt)
   tsel4 list                      the apps and boards
   tsel4 board [BOARD]             a board and the ABI it runs
   tsel4 --help | --version
@@ -64,6 +67,12 @@ export async function main(argv: readonly string[], io: Output, cwd = process.cw
           const opts = parseRunArgs(rest.filter((a) => !cFiles.includes(a)));
           const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
           return runCFiles(cFiles, { ...opts, trace }, io, cwd);
+        }
+        const elf = elfFile(rest);
+        if (elf !== undefined) {
+          const opts = parseRunArgs(rest.filter((a) => a !== elf));
+          const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
+          return runElfFile(elf, { ...opts, trace }, rest.includes('--board'), io, cwd);
         }
         const opts = parseRunArgs(rest);
         const prog = findProgram(opts.target ?? DEFAULT_APP, cwd);
