@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ElfError } from '@tsel4/rv64';
-import { ElfBootError, elfMachine, Rv64RunawayError, toChromeTrace, Tracer } from '@tsel4/syscalls';
+import { ElfBootError, elfMachine, toChromeTrace, Tracer } from '@tsel4/syscalls';
 import { type RunOptions, UsageError } from './args.js';
 import type { Output } from './run.js';
 import { runSummary } from './summary.js';
@@ -44,16 +44,7 @@ export function runElfFile(file: string, opts: RunOptions, boardGiven: boolean, 
     throw e;
   }
   io.out(`tsel4: running ${file} (RISC-V ELF, rv64 CPU) on ${board} (riscv64), fastpath ${opts.fastpath ? 'on' : 'off'}, seed ${opts.seed}\n`);
-  let result;
-  try {
-    result = machine.run({ maxSteps: opts.maxSteps });
-  } catch (e) {
-    if (e instanceof Rv64RunawayError) {
-      io.err(`tsel4: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const result = machine.run({ maxSteps: opts.maxSteps });
   const tail = machine.board.console.getState().line;
   if (tail !== '') io.out(tail + '\n');
   let code = 0;

@@ -213,6 +213,7 @@ export class Machine implements EntryContext {
       // tracing wraps the trap entry, so the untraced path has no check at all
       this.k.tracer = tr;
       this.board.cpu.installTrapEntry((kind) => {
+        if (kind === TrapKind.Interrupt) return;
         tr.enter(kind);
         this.trap(kind);
         tr.exit();
@@ -261,6 +262,8 @@ export class Machine implements EntryContext {
 
   /** The trap entry installed on the CPU: seL4's c_handle_syscall and the fault entries. */
   private trap(kind: TrapKind): void {
+    // preempted by the timer without a trap: the run loop takes the interrupt
+    if (kind === TrapKind.Interrupt) return;
     const k = this.k;
     const t = k.curThread;
     const ctx = t.ctx;

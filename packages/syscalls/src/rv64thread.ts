@@ -17,9 +17,10 @@
  * - anything else (illegal instruction 2, ebreak 3, misaligned AMO 4/6): a UserException whose
  *   number is scause and code 0.
  *
- * Not here yet: preemption of a loop that makes no syscall. The hart runs until it traps; after
- * 10^9 instructions without one the run stops with an error naming the thread (the tool never
- * hangs silently). Instructions retired are charged to the board clock, one cycle each.
+ * Preemption is deterministic: one retired instruction is one cycle of the board clock, and the
+ * hart runs at most to the cycle of the next timer tick; there it stops without a trap
+ * (TrapKind.Interrupt, NextIP = the next instruction) and the kernel takes the timer interrupt, so a
+ * loop that makes no syscall is preempted on its timeslice as on seL4.
  */
 import { type Cpu, TrapKind, type ThreadContext, type UserProgram, type PhysicalMemory } from '@tsel4/hal';
 import { Access as KAccess, currentVSpaceRoot, type Kernel, newTranslation, translateUser } from '@tsel4/kernel';
@@ -28,24 +29,12 @@ import type { Tcb } from '@tsel4/object';
 import { Access, Cause, type Rv64Page, Rv64Cpu, type Rv64Translator } from '@tsel4/rv64';
 
 const TWO32 = 4294967296;
-/** Instructions per CPU run call between checks. */
-const SLICE = 1_000_000;
-/** Instructions one run may retire without trapping before the tool gives up. */
-const MAX_UNTRAPPED = 1_000_000_000;
 
 /** What the harts of one machine share. */
 export interface Rv64HostMachine {
   readonly k: Kernel;
   readonly board: { readonly memory: PhysicalMemory; readonly cpu: Cpu };
   tcbOf(ctx: ThreadContext): Tcb | undefined;
-}
-
-/** A thread ran too long without a trap: the run cannot go on (no preemption of RISC-V threads yet). */
-export class Rv64RunawayError extends Error {
-  constructor(readonly thread: string, readonly pc: number) {
-    super(`rv64: ${thread} ran ${MAX_UNTRAPPED} instructions without a syscall or fault (pc 0x${pc.toString(16)}); preemption of RISC-V threads is not implemented yet`);
-    this.name = 'Rv64RunawayError';
-  }
 }
 
 /** The machine's RISC-V code: every address that is not a TypeScript function. */
@@ -66,8 +55,13 @@ export class Rv64Code implements ForeignCode {
     if (m === null) return null;
     const tcb = m.tcbOf(thread.ctx);
     if (tcb === undefined) return null;
-    return new Rv64Thread(this, m, tcb);
+    const t = new Rv64Thread(this, m, tcb);
+    this.threads.push(t);
+    return t;
   }
+
+  /** Every hart made so far, in order (for tests and debuggers). */
+  readonly threads: Rv64Thread[] = [];
 
   /** Drop every page (and decode cache) when the kernel changed a mapping anywhere. */
   sync(k: Kernel): boolean {
@@ -117,7 +111,7 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
   constructor(
     private readonly code: Rv64Code,
     private readonly m: Rv64HostMachine,
-    private readonly tcb: Tcb,
+    readonly tcb: Tcb,
   ) {
     this.cpu = new Rv64Cpu(this);
   }
@@ -147,19 +141,15 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
     cpu.pc = regs[2 * a.nextIP]! + regs[2 * a.nextIP + 1]! * TWO32;
     // The LR/SC reservation does not survive a trip through the kernel.
     cpu.reserved = false;
+    // Deterministic preemption: one instruction is one cycle of the board clock, and the hart
+    // stops at the cycle of the next timer tick.
+    const board = this.m.board.cpu;
     const start = cpu.instret;
-    let cause: number;
-    for (;;) {
-      cause = cpu.run(SLICE);
-      if (cause !== -1) break;
-      if (cpu.instret - start >= MAX_UNTRAPPED) {
-        this.m.board.cpu.advance(cpu.instret - start);
-        throw new Rv64RunawayError(this.tcb.describe(), cpu.pc);
-      }
-    }
+    const budget = Math.max(1, board.nextTick - board.cycles);
+    const cause = cpu.run(budget);
     const retired = cpu.instret - start;
     this.code.retired += retired;
-    if (retired > 0) this.m.board.cpu.advance(retired);
+    if (retired > 0) board.advance(retired);
     for (let i = 0; i < 31; i++) {
       regs[2 * i] = x[2 * i + 2]!;
       regs[2 * i + 1] = x[2 * i + 3]!;
@@ -169,6 +159,10 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
       regs[2 * r] = v % TWO32;
       regs[2 * r + 1] = Math.floor(v / TWO32);
     };
+    if (cause === -1) {
+      setIP(a.nextIP, pc);
+      return TrapKind.Interrupt;
+    }
     if (cause === Cause.UserEcall) {
       setIP(a.nextIP, pc + 4);
       return TrapKind.Syscall;
