@@ -4,11 +4,20 @@
  * branches, a third of them compressed), run in budgets of 100 000 instructions as a kernel would
  * preempt it. Beside it the same loop with the decode cache off.
  *
+ * `rv64.ipc.rt_per_s`: Call + ReplyRecv round trips per second between two RISC-V threads
+ * (@tsel4/rv64's PINGPONG, one-word messages) on the qemu-riscv-virt machine: each round trip is
+ * two ecalls through the kernel entry and its fastpath, with the registers moved between the
+ * thread contexts and the harts. Measured as the difference of a long and a short run, so the
+ * boot and the root task's setup cancel out.
+ *
  * Anchors: published speeds of other JS/wasm emulators' interpreters, approximate and measured on
  * other machines: jor1k (JS, OpenRISC and RISC-V) ~30-40 MIPS in Chrome/Firefox as its users
  * reported in 2013; the issue's first aim for tsel4 is 50 MIPS.
  */
-import { Cause, CRC32_LOOP, crc32LoopInstructions, FlatMemory, halfwordsToBytes, Rv64Cpu } from '@tsel4/rv64';
+import * as L from '@tsel4/libsel4';
+import { Cause, CRC32_LOOP, crc32LoopInstructions, FlatMemory, halfwordsToBytes, PINGPONG, PINGPONG_CLIENT, PINGPONG_SERVER, Rv64Cpu } from '@tsel4/rv64';
+import { Allocator, createThread, mapFrame } from '@tsel4/sel4utils';
+import { Machine, Rv64Code } from '@tsel4/syscalls';
 import { type Figure, median } from '../figure.js';
 
 const BYTES = 64 * 1024;
@@ -50,6 +59,34 @@ function mips(decodeCache: boolean, runs: number): number {
   return median(samples);
 }
 
+type Gen<T> = Generator<L.TrapToken, T, unknown>;
+const CODE_VA = 0x2000_0000;
+
+/** Seconds for a machine whose two RISC-V threads make `n` round trips; checks the fastpath took them. */
+function pingpongSeconds(n: number): number {
+  function* root(): Gen<void> {
+    const alloc = new Allocator(L.seL4_GetBootInfo());
+    const ep = yield* alloc.allocObject(L.seL4_EndpointObject);
+    const idle = yield* alloc.allocObject(L.seL4_EndpointObject);
+    const frame = yield* alloc.allocFrame();
+    yield* mapFrame(alloc, frame, CODE_VA);
+    yield* L.tsel4_writeBytes(CODE_VA, PINGPONG);
+    const server = yield* createThread(alloc, { priority: 200 });
+    const client = yield* createThread(alloc, { priority: 200 });
+    yield* L.seL4_TCB_WriteRegisters(server.tcb, 1, 0, 32, { pc: CODE_VA + PINGPONG_SERVER, a0: ep });
+    yield* L.seL4_TCB_WriteRegisters(client.tcb, 1, 0, 32, { pc: CODE_VA + PINGPONG_CLIENT, a0: ep, a1: n });
+    yield* L.seL4_Recv(idle, null);
+  }
+  const code = new Rv64Code();
+  const m = new Machine(root, { board: 'qemu-riscv-virt', foreignCode: [code] });
+  code.attach(m);
+  const t0 = process.hrtime.bigint();
+  const r = m.run();
+  const t1 = process.hrtime.bigint();
+  if (r.reason !== 'idle' || r.stats.fastpath.replyRecv.hits !== n) throw new Error(`rv64.ipc.rt_per_s: the ping-pong did not take the fastpath (${JSON.stringify(r.stats.fastpath)})`);
+  return Number(t1 - t0) / 1e9;
+}
+
 export const rv64Figures: Figure[] = [
   {
     name: 'rv64.mips',
@@ -61,6 +98,18 @@ export const rv64Figures: Figure[] = [
         value: v,
         comparison: `decode cache off: ${off.toFixed(1)}; jor1k (JS) ~30-40 reported; aim 50`,
       };
+    },
+  },
+  {
+    name: 'rv64.ipc.rt_per_s',
+    unit: 'round trips/s',
+    measure() {
+      const long = 200_000;
+      const short = 1_000;
+      pingpongSeconds(20_000); // warm-up
+      const samples: number[] = [];
+      for (let i = 0; i < 5; i++) samples.push((long - short) / (pingpongSeconds(long) - pingpongSeconds(short)));
+      return { value: median(samples), comparison: 'aim 300,000; TypeScript threads: ipc.fast.len1.rt_per_s' };
     },
   },
 ];

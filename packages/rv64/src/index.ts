@@ -16,4 +16,4 @@ export {
 } from './memory.js';
 export * as softfloat from './softfloat.js';
 export { ElfError, parseElf, type ElfImage, type ElfSegment } from './elf.js';
-export { CRC32_LOOP, crc32LoopInstructions, halfwordsToBytes } from './programs.js';
+export { CRC32_LOOP, crc32LoopInstructions, halfwordsToBytes, PINGPONG, PINGPONG_CLIENT, PINGPONG_SERVER } from './programs.js';

@@ -32,3 +32,21 @@ export function halfwordsToBytes(h: readonly number[]): Uint8Array {
   });
   return out;
 }
+
+/**
+ * `PINGPONG`: a Call / ReplyRecv ping-pong between two threads, the loop of `rv64.ipc.rt_per_s`.
+ * Server at offset PINGPONG_SERVER (a0 = endpoint cptr): Recv, then ReplyRecv for ever, one-word
+ * replies. Client at PINGPONG_CLIENT (a0 = endpoint cptr, a1 = round trips > 0): Call with a
+ * one-word message a1 times, then EBREAK. GNU as output for:
+ *
+ *   server: c.mv s1,a0; c.li a7,-5; ecall
+ *   loop:   c.mv a0,s1; c.li a1,1; c.li a7,-2; ecall; c.j loop
+ *   client: c.mv s1,a0; c.mv s0,a1
+ *   loop:   c.mv a0,s1; c.li a1,1; c.li a7,-1; ecall; c.addi s0,-1; c.bnez s0,loop; c.ebreak
+ */
+export const PINGPONG: Uint8Array = new Uint8Array([
+  170, 132, 237, 88, 115, 0, 0, 0, 38, 133, 133, 69, 249, 88, 115, 0, 0, 0, 221, 191, 170, 132, 46, 132, 38, 133,
+  133, 69, 253, 88, 115, 0, 0, 0, 125, 20, 117, 248, 2, 144,
+]);
+export const PINGPONG_SERVER = 0;
+export const PINGPONG_CLIENT = 0x14;

@@ -155,20 +155,19 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
       regs[2 * i + 1] = x[2 * i + 3]!;
     }
     const pc = cpu.pc;
-    const setIP = (r: number, v: number) => {
-      regs[2 * r] = v % TWO32;
-      regs[2 * r + 1] = Math.floor(v / TWO32);
-    };
-    if (cause === -1) {
-      setIP(a.nextIP, pc);
-      return TrapKind.Interrupt;
-    }
+    const ni = 2 * a.nextIP;
     if (cause === Cause.UserEcall) {
-      setIP(a.nextIP, pc + 4);
+      const next = pc + 4;
+      regs[ni] = next % TWO32;
+      regs[ni + 1] = Math.floor(next / TWO32);
       return TrapKind.Syscall;
     }
-    setIP(a.faultIP, pc);
-    setIP(a.nextIP, pc);
+    regs[ni] = pc % TWO32;
+    regs[ni + 1] = Math.floor(pc / TWO32);
+    if (cause === -1) return TrapKind.Interrupt;
+    const fi = 2 * a.faultIP;
+    regs[fi] = regs[ni]!;
+    regs[fi + 1] = regs[ni + 1]!;
     const fsr = vmFsr(cause);
     if (fsr >= 0) {
       ctx.vmFaultAddr = Number(cpu.tval);
