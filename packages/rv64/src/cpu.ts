@@ -248,6 +248,13 @@ export class Rv64Cpu {
       if (p.code === null) p.code = { w: new Int32Array(2048), imm: new Int32Array(2048) };
       code = p.code;
       at = idx;
+      if (code.w[at] !== 0) {
+        // decoded before: only the fetch state was missing (a new run, a new page)
+        this.fetchCode = code;
+        this.fetchIdx = at;
+        this.fetchBase = vpn * 4096;
+        return 0;
+      }
     }
     decode((low & 3) === 3 ? low | (p.data.getUint16(off + 2, true) << 16) : low, this.dec);
     code.w[at] = this.dec[0]!;

@@ -107,6 +107,9 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
   readonly cpu: Rv64Cpu;
   private readonly out = newTranslation();
   private lastRoot: unknown = undefined;
+  /** ctx.regs' first 31 registers as int32, and the hart's x1..x31. */
+  private regsView: Int32Array | null = null;
+  private readonly xView: Int32Array;
 
   constructor(
     private readonly code: Rv64Code,
@@ -114,6 +117,7 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
     readonly tcb: Tcb,
   ) {
     this.cpu = new Rv64Cpu(this);
+    this.xView = this.cpu.x.subarray(2, 64);
   }
 
   translate(vpn: number, access: Access): Rv64Page | number {
@@ -133,11 +137,13 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
     }
     const a = ctx.arch;
     const regs = ctx.regs;
-    const x = cpu.x;
-    for (let i = 0; i < 31; i++) {
-      x[2 * i + 2] = regs[2 * i]! | 0;
-      x[2 * i + 3] = regs[2 * i + 1]! | 0;
+    // seL4's register i (ra, sp, ..., t6) is x(i + 1): one block copy each way
+    let view = this.regsView;
+    if (view === null || view.buffer !== regs.buffer) {
+      view = new Int32Array(regs.buffer, regs.byteOffset, 62);
+      this.regsView = view;
     }
+    cpu.x.set(view, 2);
     cpu.pc = regs[2 * a.nextIP]! + regs[2 * a.nextIP + 1]! * TWO32;
     // The LR/SC reservation does not survive a trip through the kernel.
     cpu.reserved = false;
@@ -150,10 +156,7 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
     const retired = cpu.instret - start;
     this.code.retired += retired;
     if (retired > 0) board.advance(retired);
-    for (let i = 0; i < 31; i++) {
-      regs[2 * i] = x[2 * i + 2]!;
-      regs[2 * i + 1] = x[2 * i + 3]!;
-    }
+    view.set(this.xView);
     const pc = cpu.pc;
     const ni = 2 * a.nextIP;
     if (cause === Cause.UserEcall) {
