@@ -6,7 +6,8 @@
  * TypeScript function gets an `Rv64Thread`, its own hart (registers, FP state, translation cache)
  * over its context's registers. Every fetch, load and store goes through the thread's VSpace with
  * the kernel's own walk (kernel translate.ts); physical pages are shared between harts with their
- * decode caches. A VSpace change (the kernel's vmEpoch, or another VSpace root) flushes the
+ * decode caches; a thread whose pc is moved to a TypeScript function goes back to the TypeScript
+ * runtime. A VSpace change (the kernel's vmEpoch, or another VSpace root) flushes the
  * thread's translations; an unmap or remap also drops the decode caches.
  *
  * Traps, as seL4 on riscv64 takes them (arch/riscv/c_traps.c):
@@ -55,7 +56,7 @@ export class Rv64Code implements ForeignCode {
     if (m === null) return null;
     const tcb = m.tcbOf(thread.ctx);
     if (tcb === undefined) return null;
-    const t = new Rv64Thread(this, m, tcb);
+    const t = new Rv64Thread(this, m, tcb, thread);
     this.threads.push(t);
     return t;
   }
@@ -115,6 +116,8 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
     private readonly code: Rv64Code,
     private readonly m: Rv64HostMachine,
     readonly tcb: Tcb,
+    /** The TypeScript side of the same registers, which runs them again when the pc is a TypeScript function. */
+    private readonly ts: UserThread,
   ) {
     this.cpu = new Rv64Cpu(this);
     this.xView = this.cpu.x.subarray(2, 64);
@@ -130,13 +133,19 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
   run(ctx: ThreadContext): TrapKind {
     const k = this.m.k;
     const cpu = this.cpu;
+    const a = ctx.arch;
+    const regs = ctx.regs;
+    const startPc = regs[2 * a.nextIP]! + regs[2 * a.nextIP + 1]! * TWO32;
+    if (this.ts.env.code.at(startPc) !== undefined) {
+      // moved to TypeScript code (TCB_WriteRegisters): the TypeScript runtime runs it from here
+      ctx.program = this.ts;
+      return this.ts.run(ctx);
+    }
     const root = currentVSpaceRoot(k, this.tcb);
     if (this.code.sync(k) || root !== this.lastRoot) {
       cpu.flushTranslations();
       this.lastRoot = root;
     }
-    const a = ctx.arch;
-    const regs = ctx.regs;
     // seL4's register i (ra, sp, ..., t6) is x(i + 1): one block copy each way
     let view = this.regsView;
     if (view === null || view.buffer !== regs.buffer) {
@@ -144,7 +153,7 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
       this.regsView = view;
     }
     cpu.x.set(view, 2);
-    cpu.pc = regs[2 * a.nextIP]! + regs[2 * a.nextIP + 1]! * TWO32;
+    cpu.pc = startPc;
     // The LR/SC reservation does not survive a trip through the kernel.
     cpu.reserved = false;
     // Deterministic preemption: one instruction is one cycle of the board clock, and the hart
