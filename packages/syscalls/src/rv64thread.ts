@@ -108,6 +108,7 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
   readonly cpu: Rv64Cpu;
   private readonly out = newTranslation();
   private lastRoot: unknown = undefined;
+  private lastEpoch = -1;
   /** ctx.regs' first 31 registers as int32, and the hart's x1..x31. */
   private regsView: Int32Array | null = null;
   private readonly xView: Int32Array;
@@ -142,8 +143,11 @@ export class Rv64Thread implements UserProgram, Rv64Translator {
       return this.ts.run(ctx);
     }
     const root = currentVSpaceRoot(k, this.tcb);
-    if (this.code.sync(k) || root !== this.lastRoot) {
+    this.code.sync(k);
+    if (k.vmEpoch !== this.lastEpoch || root !== this.lastRoot) {
+      // a mapping changed somewhere, or this thread runs on another VSpace now
       cpu.flushTranslations();
+      this.lastEpoch = k.vmEpoch;
       this.lastRoot = root;
     }
     // seL4's register i (ra, sp, ..., t6) is x(i + 1): one block copy each way
