@@ -14,8 +14,9 @@ import { ipcFigures } from './figures/ipc.js';
 import { objectFigures } from './figures/object.js';
 import { vspaceFigures } from './figures/vspace.js';
 import { cbridgeFigures } from './figures/cbridge.js';
+import { rv64Figures } from './figures/rv64.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures, ...rv64Figures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

@@ -11,6 +11,7 @@ import { DEFAULT_APP, findProgram, listApps, loadRootTask } from './apps.js';
 import { checkProgram, formatFindings } from './check.js';
 import { initProject } from './init.js';
 import { cSources, runCFiles } from './runc.js';
+import { elfFile, runElfFile } from './runelf.js';
 import { EXIT, type Output, type RunHooks, runProgram } from './run.js';
 import { boardSummary } from './summary.js';
 
@@ -33,6 +34,8 @@ usage:
                                   as the root task through the native C bridge (pc99 only)
   tsel4 check FILE.ts...          type-check programs with tsel4's types and find syscalls that are
                                   never made (a missing yield*) and plain yields in threads
+  tsel4 run FILE.elf [options]    run a root-task ELF built for seL4 on riscv64, unchanged, on the
+                                  RISC-V CPU (qemu-riscv-virt)
   tsel4 list                      the apps and boards
   tsel4 init DIR                  a project of your own in DIR (outside this repository): a
                                   package.json and a tsconfig.json with which an editor and tsc
@@ -101,6 +104,12 @@ export async function main(commandLine: readonly string[], io: Output, cwd = pro
           const opts = parseRunArgs(rest.filter((a) => !cFiles.includes(a)));
           const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
           return runCFiles(cFiles, { ...opts, trace }, io, cwd, hooks);
+        }
+        const elf = elfFile(rest);
+        if (elf !== undefined) {
+          const opts = parseRunArgs(rest.filter((a) => a !== elf));
+          const trace = opts.trace === undefined ? undefined : resolve(cwd, opts.trace);
+          return runElfFile(elf, { ...opts, trace }, rest.includes('--board'), io, cwd);
         }
         const opts = parseRunArgs(rest);
         const prog = findProgram(opts.target ?? DEFAULT_APP, cwd);

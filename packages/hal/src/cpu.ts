@@ -23,6 +23,11 @@ export const TrapKind = {
   UserException: 1,
   /** A memory access the MMU refused: see ThreadContext.vmFault*. */
   VMFault: 2,
+  /**
+   * No trap: user code stopped because the timer tick came (a CPU that counts instructions, such
+   * as the RISC-V one, ran to the cycle of the next tick). The kernel takes the interrupt next.
+   */
+  Interrupt: 3,
 } as const;
 export type TrapKind = (typeof TrapKind)[keyof typeof TrapKind];
 

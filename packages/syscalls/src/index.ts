@@ -11,3 +11,5 @@ export * from './fastpath.js';
 export * from './machine.js';
 export * from './trace.js';
 export * from './chrometrace.js';
+export * from './rv64thread.js';
+export * from './elf.js';

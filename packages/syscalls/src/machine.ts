@@ -83,6 +83,8 @@ export interface MachineOptions {
   readonly foreignCode?: readonly ForeignCode[];
   /** Records every kernel entry and IPC transfer (trace.ts); without one nothing is recorded. */
   readonly tracer?: Tracer;
+  /** Where the root task's image lies in its VSpace, when it is not the default (an ELF's range). */
+  readonly rootImage?: { readonly vaddr: number; readonly pages: number };
 }
 
 /**
@@ -218,13 +220,15 @@ export class Machine implements EntryContext {
       // tracing wraps the trap entry, so the untraced path has no check at all
       this.k.tracer = tr;
       this.board.cpu.installTrapEntry((kind) => {
+        if (kind === TrapKind.Interrupt) return;
         tr.enter(kind);
         this.trap(kind);
         tr.exit();
       });
     }
     const entry = typeof root === 'number' ? root : this.code.addressOf(root);
-    this.boot = bootKernel(this.k, { entry });
+    const img = opts.rootImage;
+    this.boot = bootKernel(this.k, img === undefined ? { entry } : { entry, imageVaddr: img.vaddr, imagePages: img.pages });
     this.bootInfoCache = readBootInfo(this.board.memory, this.boot.bootInfoPaddr, this.board.arch.wordBits);
     // the root task's second argument register carries the seed (its first is the bootinfo)
     const seedReg = this.board.arch.argRegs[1];
@@ -270,6 +274,8 @@ export class Machine implements EntryContext {
 
   /** The trap entry installed on the CPU: seL4's c_handle_syscall and the fault entries. */
   private trap(kind: TrapKind): void {
+    // preempted by the timer without a trap: the run loop takes the interrupt
+    if (kind === TrapKind.Interrupt) return;
     const k = this.k;
     const t = k.curThread;
     const ctx = t.ctx;

@@ -16,11 +16,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** What each package may import. Lowest first. */
 const PACKAGE_DEPS: Record<string, readonly string[]> = {
   hal: [],
+  rv64: [],
   libsel4: ['hal'],
   runtime: ['hal', 'libsel4'],
   object: ['hal', 'libsel4'],
   kernel: ['hal', 'libsel4', 'object'],
-  syscalls: ['hal', 'libsel4', 'runtime', 'object', 'kernel'],
+  syscalls: ['hal', 'libsel4', 'runtime', 'object', 'kernel', 'rv64'],
   sel4utils: ['hal', 'libsel4'],
   'libsel4-native': ['hal', 'libsel4', 'runtime'],
 };
