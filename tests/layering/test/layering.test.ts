@@ -21,6 +21,7 @@ const PACKAGE_DEPS: Record<string, readonly string[]> = {
   syscalls: ['hal', 'libsel4', 'object', 'kernel'],
   sel4utils: ['hal', 'libsel4'],
   'libsel4-native': ['hal', 'libsel4'],
+  posix: ['hal', 'libsel4', 'sel4utils'],
 };
 
 interface Workspace {
