@@ -1,0 +1,105 @@
+import { runOthers } from '@tsel4/sel4utils';
+import * as L from '@tsel4/libsel4';
+import { describe, expect, it } from 'vitest';
+import * as P from '../src/index.js';
+import { runPosix } from './run.js';
+
+describe('semaphores', () => {
+  it('wait, post, trywait, getvalue, timed wait, EOVERFLOW, EINVAL, named semaphores', () => {
+    const log: string[] = [];
+    runPosix(function* (sys, init) {
+      const s = yield* P.sem_open(init, '/s', P.O_CREAT, 2);
+      log.push(`same ${(yield* P.sem_open(init, '/s', 0)) === s}`);
+      log.push(P.errnoName(yield* P.sem_open(init, '/s', P.O_CREAT | P.O_EXCL, 0)));
+      log.push(P.errnoName(yield* P.sem_open(init, '/t', 0)));
+      log.push(P.errnoName(yield* P.sem_open(init, '/t', P.O_CREAT, P.SEM_VALUE_MAX + 1)));
+      log.push(`${yield* P.sem_wait(init, s)} ${yield* P.sem_trywait(init, s)} ${P.errnoName(yield* P.sem_trywait(init, s))}`);
+      const t0 = sys.now();
+      log.push(`${P.errnoName(yield* P.sem_wait(init, s, t0 + 50_000))} ${sys.now() - t0 >= 50_000}`);
+      const waiter = yield* sys.spawn(function* (p) {
+        log.push(`child wait ${yield* P.sem_wait(p, s)}`);
+      });
+      yield* runOthers();
+      log.push(`post ${yield* P.sem_post(init, s)} value ${yield* P.sem_getvalue(init, s)}`);
+      yield* P.waitpid(init, waiter);
+      log.push(`value ${yield* P.sem_getvalue(init, s)}`);
+      const u = yield* sys.allocArea(8, 8);
+      log.push(`init ${yield* P.sem_init(init, u, P.SEM_VALUE_MAX)} ${P.errnoName(yield* P.sem_post(init, u))}`);
+      log.push(P.errnoName(yield* P.sem_init(init, u + 4, 0)));
+    });
+    expect(log).toEqual(['same true', 'EEXIST', 'ENOENT', 'EINVAL', '0 0 EAGAIN', 'ETIMEDOUT true', 'post 0 value 1', 'child wait 0', 'value 0', 'init 0 EOVERFLOW', 'EINVAL']);
+  });
+
+  it('a handler interrupts sem_wait (EINTR); SA_RESTART resumes it', () => {
+    const log: string[] = [];
+    runPosix(function* (sys, init) {
+      const s = yield* P.sem_open(init, '/s', P.O_CREAT, 0);
+      for (const flags of [0, P.SA_RESTART]) {
+        const pid = yield* sys.spawn(function* (p) {
+          yield* P.sigaction(p, P.SIGALRM, { handler: function* () { log.push('alarm'); }, flags });
+          log.push(`sem_wait ${P.errnoName(yield* P.sem_wait(p, s))}`);
+        });
+        yield* runOthers();
+        yield* P.kill(init, pid, P.SIGALRM);
+        yield* runOthers();
+        yield* P.sem_post(init, s);
+        yield* P.waitpid(init, pid);
+        if (flags === 0) yield* P.sem_wait(init, s);
+      }
+    });
+    expect(log).toEqual(['alarm', 'sem_wait EINTR', 'alarm', 'sem_wait 0']);
+  });
+});
+
+describe('shared memory', () => {
+  it('a named region mapped into two VSpaces at different addresses, with futex wait/wake across them', () => {
+    const log: string[] = [];
+    const { result } = runPosix(function* (sys, init) {
+      const fd = yield* P.shm_open(init, '/region', P.O_CREAT | P.O_RDWR);
+      log.push(`ftruncate ${yield* P.ftruncate(init, fd, 8192)}`);
+      const consumer = yield* sys.spawn(function* (p) {
+        const f = yield* P.shm_open(p, '/region', P.O_RDWR);
+        const at = yield* P.mmap(p, 0x7100_0000, 8192, P.PROT_READ | P.PROT_WRITE, f);
+        while ((yield* L.tsel4_read32(at)) === 0) yield* P.futexWait(p, at, 0);
+        log.push(`consumer at ${at.toString(16)} sees ${yield* L.tsel4_read32(at + 4096)}`);
+      }, { ownVSpace: true });
+      const producer = yield* sys.spawn(function* (p) {
+        const f = yield* P.shm_open(p, '/region', P.O_RDWR);
+        const at = yield* P.mmap(p, null, 8192, P.PROT_READ | P.PROT_WRITE, f);
+        yield* L.tsel4_write32(at + 4096, 1234);
+        yield* L.tsel4_write32(at, 1);
+        log.push(`producer at ${at.toString(16)} woke ${yield* P.futexWake(p, at, 1)}`);
+      }, { ownVSpace: true, priority: 100 });
+      yield* P.waitpid(init, consumer);
+      yield* P.waitpid(init, producer);
+      // errors
+      const ro = yield* P.shm_open(init, '/region', P.O_RDONLY);
+      log.push(P.errnoName(yield* P.mmap(init, null, 4096, P.PROT_WRITE, ro)));
+      log.push(P.errnoName(yield* P.mmap(init, null, 3 * 4096, P.PROT_READ, ro)));
+      log.push(P.errnoName(yield* P.mmap(init, null, 0, P.PROT_READ, ro)));
+      log.push(P.errnoName(yield* P.shm_open(init, '/region', P.O_CREAT | P.O_EXCL | P.O_RDWR)));
+      log.push(P.errnoName(yield* P.shm_unlink(init, '/region')));
+      log.push(P.errnoName(yield* P.shm_open(init, '/region', P.O_RDWR)));
+      log.push(P.errnoName(yield* P.futexWait(init, 0x6000_0004, 0)));
+      const a = yield* sys.allocArea(8, 8);
+      log.push(P.errnoName(yield* P.futexWait(init, a, 5)));
+      log.push(P.errnoName(yield* P.futexWait(init, a, 0, sys.now() + 10_000)));
+    });
+    expect(result.reason).toBe('halted');
+    expect(log).toEqual([
+      'ftruncate 0',
+      // the consumer (priority 200) runs as soon as the producer's (100) wake signals it
+      'consumer at 71000000 sees 1234',
+      'producer at 70000000 woke 1',
+      'EACCES',
+      'EINVAL',
+      'EINVAL',
+      'EEXIST',
+      '0',
+      'ENOENT',
+      'EINVAL',
+      'EAGAIN',
+      'ETIMEDOUT',
+    ]);
+  });
+});
