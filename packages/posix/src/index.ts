@@ -14,3 +14,4 @@ export * from './mq.js';
 export * from './sem.js';
 export * from './shm.js';
 export * from './wait.js';
+export * from './survey.js';
