@@ -12,8 +12,9 @@ import { ipcFigures } from './figures/ipc.js';
 import { objectFigures } from './figures/object.js';
 import { vspaceFigures } from './figures/vspace.js';
 import { cbridgeFigures } from './figures/cbridge.js';
+import { surveyFigures } from './figures/survey.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures, ...surveyFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

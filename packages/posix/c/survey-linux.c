@@ -1,5 +1,5 @@
 /*
- * The Linux originals of the IPC survey (bench/src/figures/survey.ts, apps/ipc-survey): a parent
+ * The Linux originals of the IPC survey (@tsel4/posix/linux builds and runs it for bench/ and apps/ipc-survey): a parent
  * and a forked child, both pinned to one core, ping-pong 8 bytes ROUNDS times over each mechanism,
  * and stream 4 KiB messages over the ones that move bytes. Prints one line per figure:
  *   pingpong8 <mechanism> <ns per round trip>
