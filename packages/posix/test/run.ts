@@ -19,7 +19,7 @@ export function runPosix(main: (sys: PosixSystem, init: Proc) => Code<void>, opt
     yield* main(sys, sys.init);
     yield* L.seL4_DebugHalt();
   };
-  m = new Machine(root as L.ThreadFunction, { checkInvariants: opts.checkInvariants ?? false });
+  m = new Machine(root as L.ThreadFunction, { checkInvariants: opts.checkInvariants ?? true });
   const result = m.run({ maxSteps: opts.maxSteps ?? 2_000_000 });
   return { result, machine: m };
 }

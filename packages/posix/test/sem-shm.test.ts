@@ -103,3 +103,45 @@ describe('shared memory', () => {
     ]);
   });
 });
+
+describe('futex wake-ups, one to many', () => {
+  it('futexWake(n) wakes up to n waiters, lowest pid first, one Signal each; the rest keep waiting', () => {
+    const log: string[] = [];
+    const { result } = runPosix(function* (sys, init) {
+      const w = yield* sys.allocArea(8, 8);
+      const pids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        pids.push(
+          yield* sys.spawn(function* (p) {
+            const r = yield* P.futexWait(p, w, 0);
+            log.push(`${p.pid} woke ${r}`);
+          }),
+        );
+      }
+      yield* runOthers();
+      yield* L.tsel4_write32(w, 1);
+      log.push(`woke ${yield* P.futexWake(init, w, 2)}`);
+      yield* runOthers();
+      log.push(`woke ${yield* P.futexWake(init, w, 100)}`);
+      for (const pid of pids) yield* P.waitpid(init, pid);
+      log.push(`woke ${yield* P.futexWake(init, w, 100)}`);
+    });
+    expect(result.reason).toBe('halted');
+    // signalled lowest pid first; they run in seL4's order: a thread made runnable by a Signal
+    // goes to the head of its priority's ready queue (tcbSchedEnqueue), so the last one woken runs first
+    expect(log).toEqual(['woke 2', '2 woke 0', '1 woke 0', 'woke 3', '5 woke 0', '4 woke 0', '3 woke 0', 'woke 0']);
+  });
+
+  it('timed mq_send on a full queue times out; sem_timedwait with a bad deadline is EINVAL only when it would block', () => {
+    const log: string[] = [];
+    runPosix(function* (sys, init) {
+      const q = yield* P.mq_open(init, '/full', P.O_CREAT | P.O_RDWR, { maxmsg: 1, msgsize: 4 });
+      yield* P.mq_send(init, q, new Uint8Array(4), 0);
+      log.push(P.errnoName(yield* P.mq_send(init, q, new Uint8Array(4), 0, sys.now() + 30_000)));
+      const s = yield* P.sem_open(init, '/one', P.O_CREAT, 1);
+      log.push(P.errnoName(yield* P.sem_wait(init, s, -5)));
+      log.push(P.errnoName(yield* P.sem_wait(init, s, -5)));
+    });
+    expect(log).toEqual(['ETIMEDOUT', '0', 'EINVAL']);
+  });
+});
