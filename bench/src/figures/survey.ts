@@ -56,7 +56,7 @@ function structure(r: SurveyResult): string {
 
 function sel4Note(mech: SurveyMechanism): string {
   if (mech === 'endpoint') return `; seL4 fastpath Call+ReplyRecv: ${SEL4_FAST_RT_CYCLES} cycles (Skylake)`;
-  if (mech === 'notification') return '; seL4 publishes no notification round trip';
+  if (mech === 'notification') return '; no published seL4 notification figure is quoted here';
   return '';
 }
 
