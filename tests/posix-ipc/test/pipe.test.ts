@@ -1,6 +1,6 @@
 import { runOthers } from '@tsel4/sel4utils';
 import { describe, expect, it } from 'vitest';
-import * as P from '../src/index.js';
+import * as P from '@tsel4/posix';
 import { bytes, runPosix, text } from './run.js';
 
 describe('pipe', () => {

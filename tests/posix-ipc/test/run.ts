@@ -5,7 +5,7 @@
 import * as L from '@tsel4/libsel4';
 import { Allocator } from '@tsel4/sel4utils';
 import { Machine, type RunResult } from '@tsel4/syscalls';
-import { type Code, PosixSystem, type Proc } from '../src/index.js';
+import { type Code, PosixSystem, type Proc } from '@tsel4/posix';
 
 export interface Run {
   readonly result: RunResult;

@@ -4,7 +4,7 @@
  */
 import { Machine } from '@tsel4/syscalls';
 import { describe, expect, it } from 'vitest';
-import { measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES } from '../src/index.js';
+import { measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES } from '@tsel4/posix';
 
 let tick = 0;
 const fakeWall = () => (tick += 1000);

@@ -1,7 +1,7 @@
 import { runOthers } from '@tsel4/sel4utils';
 import * as L from '@tsel4/libsel4';
 import { describe, expect, it } from 'vitest';
-import * as P from '../src/index.js';
+import * as P from '@tsel4/posix';
 import { runPosix } from './run.js';
 
 describe('semaphores', () => {
