@@ -89,7 +89,7 @@ export function renderSvg(t: SurveyTable, w: SurveyWorkload): string {
   const rows = t[w];
   const rowH = 34;
   const top = 56;
-  const width = 900;
+  const width = 980;
   const height = top + rows.length * rowH + 40;
   const leftX = 110;
   const panelW = 300;
