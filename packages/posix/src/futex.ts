@@ -60,7 +60,11 @@ export function* futexWait(p: Proc, addr: number, val: number, deadline?: number
       }
     }
   }
-  yield* L.tsel4_write32(addr + 4, ((yield* L.tsel4_read32(addr + 4)) & ~me) >>> 0);
+  const set = yield* L.tsel4_read32(addr + 4);
+  yield* L.tsel4_write32(addr + 4, (set & ~me) >>> 0);
+  // A waker took this process out of the set and signalled it, but it is leaving with -EINTR or
+  // -ETIMEDOUT: hand that wake-up on to another waiter, so that none is lost (a sem_post).
+  if (r !== 0 && (set & me) === 0) yield* futexWakeAddr(p, addr, 1);
   if (timed && r !== -ETIMEDOUT) {
     yield* p.sys.timerCancel(p);
     yield* p.poll();

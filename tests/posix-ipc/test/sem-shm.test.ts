@@ -145,3 +145,27 @@ describe('futex wake-ups, one to many', () => {
     expect(log).toEqual(['ETIMEDOUT', '0', 'EINVAL']);
   });
 });
+
+describe('a wake-up is not lost when its waiter leaves with EINTR', () => {
+  it('sem_post wakes a waiter that a signal interrupts at the same time: the wake-up passes to the next waiter', () => {
+    const log: string[] = [];
+    runPosix(function* (sys, init) {
+      const s = yield* P.sem_open(init, '/s', P.O_CREAT, 0);
+      const a = yield* sys.spawn(function* (p) {
+        yield* P.sigaction(p, P.SIGUSR1, { handler: function* () {} });
+        log.push(`a ${P.errnoName(yield* P.sem_wait(p, s))}`);
+      });
+      const b = yield* sys.spawn(function* (p) {
+        log.push(`b ${P.errnoName(yield* P.sem_wait(p, s))}`);
+      });
+      yield* runOthers(); // both wait
+      // the signal first, then the post's wake-up (to a, the lowest pid), before a runs
+      yield* P.kill(init, a, P.SIGUSR1);
+      yield* P.sem_post(init, s);
+      yield* P.waitpid(init, a);
+      yield* P.waitpid(init, b);
+      log.push(`value ${yield* P.sem_getvalue(init, s)}`);
+    });
+    expect(log).toEqual(['a EINTR', 'b 0', 'value 0']);
+  });
+});
