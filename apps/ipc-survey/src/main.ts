@@ -12,15 +12,15 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runLinuxSurvey } from '@tsel4/posix/linux';
 import { println } from '@tsel4/sel4utils';
-import { renderSvg, renderTable, runSurvey } from './survey.js';
+import { renderSvg, renderTable, runSurvey, WORKLOADS } from './survey.js';
 
 const ops = Number(process.env['IPC_SURVEY_OPS'] ?? 2000);
 if (!Number.isInteger(ops) || ops < 1) throw new Error('ipc-survey: IPC_SURVEY_OPS must be a whole number above 0');
 const outDir = resolve(process.env['IPC_SURVEY_OUT'] ?? '.');
-const linux = process.env['IPC_SURVEY_LINUX'] === 'off' ? { pingpong8: {}, mb4k: {}, absent: 'IPC_SURVEY_LINUX=off' } : runLinuxSurvey();
+const linux = process.env['IPC_SURVEY_LINUX'] === 'off' ? { pingpong8: {}, mb4k: {}, wake8: {}, absent: 'IPC_SURVEY_LINUX=off' } : runLinuxSurvey();
 const table = runSurvey(ops, () => Number(process.hrtime.bigint()), linux);
 const lines = renderTable(table);
-for (const w of ['pingpong8', '4k'] as const) {
+for (const w of WORKLOADS) {
   const file = join(outDir, `ipc-survey-${w}.svg`);
   writeFileSync(file, renderSvg(table, w));
   lines.push(`chart: ${file}`);

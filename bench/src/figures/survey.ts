@@ -2,18 +2,18 @@
  * The IPC survey (issue 18): the same workloads on each POSIX-style mechanism of @tsel4/posix and
  * on seL4's endpoint and notification, each on a fresh pc99 machine, beside the Linux originals
  * measured natively in the same run by @tsel4/posix/linux (built with the host's cc). Per round
- * trip of an 8-byte ping-pong (or per 4 KiB message): wall time, kernel entries, context
+ * trip of an 8-byte ping-pong (or per 4 KiB message, or per round of one waker waking 8 waiters): wall time, kernel entries, context
  * switches, simulated cycles and the bytes messages carried through the kernel. Wall time is the
  * median of RUNS machines after a warm-up; the counts are the same every run.
  */
 import * as L from '@tsel4/libsel4';
-import { measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, type SurveyMechanism, type SurveyResult, type SurveyWorkload } from '@tsel4/posix';
+import { measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_WAKES, WAKE_N, type SurveyMechanism, type SurveyResult, type SurveyWorkload } from '@tsel4/posix';
 import { LINUX_WHAT, type LinuxSurvey, runLinuxSurvey } from '@tsel4/posix/linux';
 import { Machine } from '@tsel4/syscalls';
 import { type Figure, fmt, median } from '../figure.js';
 
 const RUNS = 3;
-const OPS: Record<SurveyWorkload, number> = { pingpong8: 4000, '4k': 1000 };
+const OPS: Record<SurveyWorkload, number> = { pingpong8: 4000, '4k': 1000, wake8: 500 };
 /** seL4's own fastpath round trip (sel4.systems: non-MCS Skylake 718 + 576 cycles at 3.4 GHz). */
 const SEL4_FAST_RT_CYCLES = 718 + 576;
 
@@ -46,8 +46,8 @@ function linuxNote(mech: SurveyMechanism, workload: SurveyWorkload): string {
   if (l.absent !== null) return `Linux: not measured (${l.absent})`;
   const peer = LINUX_PEER[mech];
   if (peer === undefined) return '';
-  const v = workload === 'pingpong8' ? l.pingpong8[peer] : l.mb4k[peer];
-  return v === undefined ? '' : `Linux ${LINUX_WHAT[peer]}: ${fmt(v)} ${workload === 'pingpong8' ? 'ns/rt' : 'MB/s'}`;
+  const v = workload === 'pingpong8' ? l.pingpong8[peer] : workload === '4k' ? l.mb4k[peer] : l.wake8[peer];
+  return v === undefined ? '' : `Linux ${LINUX_WHAT[peer]}: ${fmt(v)} ${workload === '4k' ? 'MB/s' : workload === 'wake8' ? 'ns/round' : 'ns/rt'}`;
 }
 
 function structure(r: SurveyResult): string {
@@ -101,6 +101,19 @@ const tsel4BytesFigures: Figure[] = SURVEY_MOVES_BYTES.flatMap((m): Figure[] => 
   },
 ]);
 
+const tsel4WakeFigures: Figure[] = SURVEY_WAKES.flatMap((m): Figure[] => [
+  {
+    name: `survey.${m}.wake${WAKE_N}.ns`,
+    unit: 'ns/round',
+    measure: () => ({ value: result(m, 'wake8').ns, comparison: linuxNote(m, 'wake8') }),
+  },
+  {
+    name: `survey.${m}.wake${WAKE_N}.kernel_entries`,
+    unit: 'entries/round',
+    measure: () => ({ value: result(m, 'wake8').kernelEntries, comparison: structure(result(m, 'wake8')) }),
+  },
+]);
+
 const LINUX_PP = ['pipe', 'socketpair', 'eventfd', 'mq_sysv', 'mq', 'sem_sysv', 'sem', 'shm', 'signal_kill', 'signal'];
 const LINUX_4K = ['pipe', 'mq', 'shm'];
 
@@ -125,4 +138,13 @@ const linuxFigures: Figure[] = [
   })),
 ];
 
-export const surveyFigures: Figure[] = [...tsel4Figures, ...tsel4BytesFigures, ...linuxFigures];
+const linuxWakeFigures: Figure[] = ['shm', 'sem'].map((n) => ({
+  name: `survey.linux.${n}.wake${WAKE_N}.ns`,
+  unit: 'ns/round',
+  measure: () => {
+    const l = linux();
+    return { value: l.wake8[n] ?? Number.NaN, comparison: l.absent !== null ? `not measured: ${l.absent}` : `${LINUX_WHAT[n]}, one waker and ${WAKE_N} waiters, native, one core` };
+  },
+}));
+
+export const surveyFigures: Figure[] = [...tsel4Figures, ...tsel4BytesFigures, ...tsel4WakeFigures, ...linuxFigures, ...linuxWakeFigures];

@@ -4,6 +4,7 @@
  * and stream 4 KiB messages over the ones that move bytes. Prints one line per figure:
  *   pingpong8 <mechanism> <ns per round trip>
  *   4k <mechanism> <MB/s>
+ *   wake8 <mechanism> <ns per round of one waker waking 8 waiters and collecting their answers>
  * Build: cc -O2 -o survey-linux survey-linux.c -lrt; run: ./survey-linux [ROUNDS]
  */
 #define _GNU_SOURCE
@@ -324,6 +325,50 @@ static double shmfutex_4k(void) {
   return (double)chunks * CHUNK / ((now_ns() - t0) / 1e9) / 1e6;
 }
 
+/* ---- one waker, WAKE_N waiters: futex wake of all, or WAKE_N POSIX sem posts ---- */
+#define WAKE_N 8
+struct wakes {
+  uint32_t gen, acks;
+  sem_t go, done;
+};
+
+static double wake8(int use_sem) {
+  struct wakes *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (w == MAP_FAILED) die("mmap");
+  memset(w, 0, sizeof *w);
+  sem_init(&w->go, 1, 0);
+  sem_init(&w->done, 1, 0);
+  pid_t kids[WAKE_N];
+  for (int k = 0; k < WAKE_N; k++) {
+    if ((kids[k] = fork()) == 0) {
+      for (long i = 0; i < rounds; i++) {
+        if (use_sem) {
+          sem_wait(&w->go);
+          sem_post(&w->done);
+        } else {
+          await_value(&w->gen, (uint32_t)i + 1);
+          if (__atomic_add_fetch(&w->acks, 1, __ATOMIC_ACQ_REL) == (uint32_t)(WAKE_N * (i + 1))) futex(&w->acks, FUTEX_WAKE, 1);
+        }
+      }
+      _exit(0);
+    }
+  }
+  double t0 = now_ns();
+  for (long i = 0; i < rounds; i++) {
+    if (use_sem) {
+      for (int k = 0; k < WAKE_N; k++) sem_post(&w->go);
+      for (int k = 0; k < WAKE_N; k++) sem_wait(&w->done);
+    } else {
+      __atomic_store_n(&w->gen, (uint32_t)i + 1, __ATOMIC_RELEASE);
+      futex(&w->gen, FUTEX_WAKE, WAKE_N);
+      await_value(&w->acks, (uint32_t)(WAKE_N * (i + 1)));
+    }
+  }
+  double t = (now_ns() - t0) / rounds;
+  for (int k = 0; k < WAKE_N; k++) waitpid(kids[k], NULL, 0);
+  return t;
+}
+
 /* ---- signals: kill with a handler, sigqueue with a value (sigsuspend to wait) ---- */
 static volatile sig_atomic_t got;
 static void on_usr1(int s) {
@@ -391,5 +436,7 @@ int main(int argc, char **argv) {
   printf("4k pipe %.1f\n", pipe_4k());
   printf("4k posixmq %.1f\n", posixmq_4k());
   printf("4k shmfutex %.1f\n", shmfutex_4k());
+  printf("wake8 shmfutex %.1f\n", wake8(0));
+  printf("wake8 posixsem %.1f\n", wake8(1));
   return 0;
 }

@@ -8,7 +8,7 @@
  * comes from the caller (bench/, apps/ipc-survey).
  */
 import * as L from '@tsel4/libsel4';
-import { Allocator } from '@tsel4/sel4utils';
+import { Allocator, mint } from '@tsel4/sel4utils';
 import { O_CREAT, O_RDWR, PROT_READ, PROT_WRITE, SIGUSR1 } from './errno.js';
 import { futexWait, futexWake } from './futex.js';
 import { mq_open, mq_receive, mq_send } from './mq.js';
@@ -21,11 +21,15 @@ import { type Code, PosixSystem } from './system.js';
 import { waitpid } from './wait.js';
 
 export type SurveyMechanism = 'pipe' | 'signal' | 'mq' | 'sem' | 'shm' | 'endpoint' | 'notification';
-export type SurveyWorkload = 'pingpong8' | '4k';
+export type SurveyWorkload = 'pingpong8' | '4k' | 'wake8';
 
 export const SURVEY_MECHANISMS: readonly SurveyMechanism[] = ['pipe', 'signal', 'mq', 'sem', 'shm', 'endpoint', 'notification'];
 /** The mechanisms that carry bytes (a 4 KiB workload exists for them). */
 export const SURVEY_MOVES_BYTES: readonly SurveyMechanism[] = ['pipe', 'mq', 'shm', 'endpoint'];
+/** The mechanisms with a one-to-eight wake-up workload. */
+export const SURVEY_WAKES: readonly SurveyMechanism[] = ['sem', 'shm', 'notification'];
+/** Waiters one waker wakes in the wake8 workload. */
+export const WAKE_N = 8;
 
 const CHUNK = 4096;
 /** Bytes one seL4 message carries: 120 message registers of 8 bytes. */
@@ -45,10 +49,20 @@ export interface SurveyHooks {
 /** The root task of one workload: `rounds` round trips (or 4 KiB messages) after a warm-up. */
 export function surveyRoot(mech: SurveyMechanism, workload: SurveyWorkload, rounds: number, hooks: SurveyHooks, clock?: () => number): L.ThreadFunction {
   if (workload === '4k' && !SURVEY_MOVES_BYTES.includes(mech)) throw new RangeError(`survey: ${mech} moves no bytes (no 4k workload)`);
+  if (workload === 'wake8' && !SURVEY_WAKES.includes(mech)) throw new RangeError(`survey: no wake8 workload for ${mech}`);
   const total = rounds + WARMUP;
   return function* root() {
     const sys = yield* PosixSystem.create(new Allocator(L.seL4_GetBootInfo()), clock !== undefined ? { clock } : {});
     const init = sys.init;
+    if (workload === 'wake8') {
+      const [waker, waiter] = yield* wakes(mech, sys, init, total, hooks);
+      const pids: number[] = [];
+      for (let k = 0; k < WAKE_N; k++) pids.push(yield* sys.spawn((p) => waiter(p, k), { inherit: init, name: `W${k}` }));
+      pids.push(yield* sys.spawn(waker, { inherit: init, name: 'A' }));
+      for (const pid of pids) yield* waitpid(init, pid);
+      yield* L.seL4_DebugHalt();
+      return;
+    }
     const [a, b] = workload === 'pingpong8' ? yield* pingpong(mech, sys, init, total, hooks) : yield* stream(mech, sys, init, total, hooks);
     const pb = yield* sys.spawn(b, { inherit: init, name: 'B' });
     const pa = yield* sys.spawn(a, { inherit: init, name: 'A' });
@@ -323,13 +337,104 @@ function* stream(mech: SurveyMechanism, sys: PosixSystem, init: Proc, total: num
   }
 }
 
+/**
+ * One waker wakes WAKE_N waiters per round and waits until each has answered: sem (WAKE_N posts
+ * of one semaphore, WAKE_N waits on a second), shm (a generation word woken with one futexWake of
+ * everyone, an answer counter the last waiter wakes the waker on), notification (a Signal to each
+ * waiter's notification; each answers on a shared one with a badge bit of its own).
+ */
+function* wakes(
+  mech: SurveyMechanism,
+  sys: PosixSystem,
+  init: Proc,
+  total: number,
+  h: SurveyHooks,
+): Code<[ProcFn, (p: Proc, k: number) => Code<void>]> {
+  const timed = (i: number) => i === WARMUP && h.start();
+  switch (mech) {
+    case 'sem': {
+      const go = must(yield* sem_open(init, '/go', O_CREAT, 0), 'sem_open');
+      const done = must(yield* sem_open(init, '/done', O_CREAT, 0), 'sem_open');
+      return [
+        function* (p) {
+          for (let i = 0; i < total; i++) {
+            timed(i);
+            for (let k = 0; k < WAKE_N; k++) must(yield* sem_post(p, go), 'sem_post');
+            for (let k = 0; k < WAKE_N; k++) must(yield* sem_wait(p, done), 'sem_wait');
+          }
+          h.end();
+        },
+        function* (p) {
+          for (let i = 0; i < total; i++) {
+            must(yield* sem_wait(p, go), 'sem_wait');
+            must(yield* sem_post(p, done), 'sem_post');
+          }
+        },
+      ];
+    }
+    case 'shm': {
+      const gen = yield* sys.allocArea(8, 8);
+      const acks = yield* sys.allocArea(8, 8);
+      return [
+        function* (p) {
+          for (let i = 0; i < total; i++) {
+            timed(i);
+            yield* L.tsel4_write32(gen, i + 1);
+            yield* futexWake(p, gen, WAKE_N);
+            for (let v; (v = yield* L.tsel4_read32(acks)) !== WAKE_N * (i + 1); ) yield* futexWait(p, acks, v);
+          }
+          h.end();
+        },
+        function* (p) {
+          for (let i = 0; i < total; i++) {
+            for (let v; (v = yield* L.tsel4_read32(gen)) !== i + 1; ) yield* futexWait(p, gen, v);
+            const n = (yield* L.tsel4_read32(acks)) + 1;
+            yield* L.tsel4_write32(acks, n);
+            if (n === WAKE_N * (i + 1)) yield* futexWake(p, acks, 1);
+          }
+        },
+      ];
+    }
+    case 'notification': {
+      const mine: number[] = [];
+      for (let k = 0; k < WAKE_N; k++) mine.push(yield* sys.alloc.allocObject(L.seL4_NotificationObject));
+      const answers = yield* sys.alloc.allocObject(L.seL4_NotificationObject);
+      const answer: number[] = [];
+      for (let k = 0; k < WAKE_N; k++) answer.push(yield* mint(sys.alloc, answers, 1 << k));
+      const all = (1 << WAKE_N) - 1;
+      return [
+        function* () {
+          const badge = { value: 0 as number | bigint };
+          for (let i = 0; i < total; i++) {
+            timed(i);
+            for (let k = 0; k < WAKE_N; k++) yield* L.seL4_Signal(mine[k]!);
+            for (let got = 0; got !== all; ) {
+              yield* L.seL4_Wait(answers, badge);
+              got |= Number(badge.value);
+            }
+          }
+          h.end();
+        },
+        function* (_p, k) {
+          for (let i = 0; i < total; i++) {
+            yield* L.seL4_Wait(mine[k]!, null);
+            yield* L.seL4_Signal(answer[k]!);
+          }
+        },
+      ];
+    }
+    default:
+      throw new RangeError(`survey: no wake8 workload for ${mech}`);
+  }
+}
+
 /** What a machine must offer the harness (the Machine of @tsel4/syscalls does). */
 export interface SurveyMachine {
   run(opts?: { maxSteps?: number }): { reason: string };
   stats(): { syscalls: Record<string, number>; contextSwitches: number; faults: number; interrupts: number; cycles: number };
 }
 
-/** One workload's figures, per round trip (pingpong8) or per 4 KiB message (4k). */
+/** One workload's figures, per round trip (pingpong8), per 4 KiB message (4k) or per round of wake-ups (wake8). */
 export interface SurveyResult {
   readonly mechanism: SurveyMechanism;
   readonly workload: SurveyWorkload;
