@@ -15,8 +15,9 @@ import { objectFigures } from './figures/object.js';
 import { vspaceFigures } from './figures/vspace.js';
 import { cbridgeFigures } from './figures/cbridge.js';
 import { rv64Figures } from './figures/rv64.js';
+import { surveyFigures } from './figures/survey.js';
 
-const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures, ...rv64Figures];
+const FIGURES: Figure[] = [...halFigures, ...objectFigures, ...ipcFigures, ...vspaceFigures, ...fuzzFigures, ...cbridgeFigures, ...rv64Figures, ...surveyFigures];
 
 function usage(msg: string): never {
   console.error(`bench: ${msg}\nusage: npm run bench [-- --json FILE] [--only PREFIX]`);

@@ -25,7 +25,7 @@
  */
 import { type Cpu, TrapKind, type ThreadContext, type UserProgram, type PhysicalMemory } from '@tsel4/hal';
 import { Access as KAccess, currentVSpaceRoot, type Kernel, newTranslation, translateUser } from '@tsel4/kernel';
-import type { ForeignCode, UserThread } from '@tsel4/libsel4';
+import type { ForeignCode, UserThread } from '@tsel4/runtime';
 import type { Tcb } from '@tsel4/object';
 import { Access, Cause, type Rv64Page, Rv64Cpu, type Rv64Translator } from '@tsel4/rv64';
 

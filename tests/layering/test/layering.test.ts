@@ -24,6 +24,7 @@ const PACKAGE_DEPS: Record<string, readonly string[]> = {
   syscalls: ['hal', 'libsel4', 'runtime', 'object', 'kernel', 'rv64'],
   sel4utils: ['hal', 'libsel4'],
   'libsel4-native': ['hal', 'libsel4', 'runtime'],
+  posix: ['hal', 'libsel4', 'sel4utils'],
 };
 
 /** The arrows of the picture: A --> B when A may import B and may import nothing that may import B. */
