@@ -405,7 +405,9 @@ export function seL4_DebugCapIdentify(cap: seL4_CPtr): Syscall<number> {
 /** seL4_DebugNameThread: name the thread `tcb` (the name travels in the IPC buffer). */
 export function seL4_DebugNameThread(tcb: seL4_CPtr, name: string): Syscall<void> {
   const t = currentThread();
-  const bytes = Buffer.from(name.slice(0, 120 * t.stride * 4 - 1), 'latin1');
+  // latin1: one byte per character, the low 8 bits of its code (no Node Buffer: this runs in browsers)
+  const text = name.slice(0, 120 * t.stride * 4 - 1);
+  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
   // the name is written from msg[0] as a NUL-terminated string
   const page8 = new Uint8Array(t.ipcPage.buffer, t.ipcPage.byteOffset + (t.ipcBase + t.stride) * 4, 120 * t.stride * 4);
   page8.fill(0, 0, bytes.length + 1);
