@@ -9,3 +9,4 @@ export * from './fastpath.js';
 export * from './machine.js';
 export * from './trace.js';
 export * from './chrometrace.js';
+export * from './summary.js';
