@@ -3,6 +3,7 @@
  * resolving the tsel4 packages from their TypeScript sources (the `source` condition), with the
  * examples read from the repository as the module `virtual:examples`.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { loadExamples } from './src/examples.js';
 
@@ -17,7 +18,7 @@ function examples(): Plugin {
 }
 
 export default defineConfig({
-  root: 'web',
+  root: fileURLToPath(new URL('./web', import.meta.url)),
   base: './',
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
   plugins: [examples()],

@@ -180,6 +180,12 @@ $('step').onclick = () => {
   send({ type: 'step' });
 };
 $('reset').onclick = () => load(false);
+const gotoBox = $<HTMLInputElement>('goto');
+function goto(step: number): void {
+  if (state === null || state.status === 'error' || !Number.isInteger(step) || step < 0) return;
+  send({ type: 'goto', step });
+}
+gotoBox.onchange = () => goto(Number(gotoBox.value));
 $('share').onclick = async () => {
   const url = urlFor(currentConfig());
   history.replaceState(null, '', url);
@@ -196,6 +202,12 @@ $('trace').onclick = () => send({ type: 'trace' });
 // selection
 
 document.addEventListener('click', (e) => {
+  const flow = (e.target as HTMLElement | SVGElement).closest('[data-step]');
+  if (flow !== null) {
+    // an arrow of the sequence diagram: go to the kernel entry it came from
+    goto(Number(flow.getAttribute('data-step')));
+    return;
+  }
   const el = (e.target as HTMLElement | SVGElement).closest('[data-pick]');
   if (el === null) return;
   const id = el.getAttribute('data-pick')!;
@@ -236,6 +248,7 @@ function render(): void {
       : `${s.status}: ${s.steps.toLocaleString('en-US')} kernel entries, ${us.toFixed(1)} µs at 3.4 GHz (worker ${s.workerMs.toFixed(0)} ms)${firstDoneMs !== null ? `; page ready in ${firstDoneMs.toFixed(0)} ms` : ''}`;
   document.body.dataset['status'] = s.status;
   document.body.dataset['steps'] = String(s.steps);
+  if (document.activeElement !== gotoBox) gotoBox.value = String(s.steps);
   highlight();
 }
 

@@ -21,6 +21,8 @@ export type ToWorker =
   | { readonly type: 'run' }
   | { readonly type: 'pause' }
   | { readonly type: 'step' }
+  /** Boot again if needed and run to the end of kernel entry `step` (0: just booted), then pause. */
+  | { readonly type: 'goto'; readonly step: number }
   | { readonly type: 'derive'; readonly slot: string }
   | { readonly type: 'trace' };
 

@@ -172,7 +172,7 @@ export function sequenceView(flows: readonly FlowInfo[], threads: readonly Threa
         <path d="${path}" marker-end="url(#ah)" /><text x="${(x1 + x2) / 2 + (self ? 40 : 0)}" y="${y - 4}" text-anchor="middle">${esc(label)}${f.fastpath ? ' ⚡' : ''}</text></g>`,
     );
   });
-  return `<p class="sub">${flows.length} transfer${flows.length === 1 ? '' : 's'} (⚡ fastpath; hover for details; #n = kernel entry)</p>
+  return `<p class="sub">${flows.length} transfer${flows.length === 1 ? '' : 's'} (⚡ fastpath; #n = the kernel entry it happened in: click an arrow to go there; hover for details)</p>
   <svg class="seq" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" data-count="arrows" data-n="${shown.length}">
   <defs><marker id="ah" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" /></marker></defs>
   ${parts.join('')}</svg>`;

@@ -94,6 +94,20 @@ scope.onmessage = (e) => {
         post();
       }
       return;
+    case 'goto': {
+      running = false;
+      if (session === null) return;
+      const t0 = performance.now();
+      // the machine cannot run backwards: going back boots the same program again (runs are deterministic)
+      if (msg.step < session.steps) session = new Session(session.config);
+      while (session.steps < msg.step && session.step()) {
+        /* one kernel entry at a time */
+      }
+      session.workerMs = performance.now() - t0;
+      if (!session.done) session.status = 'paused';
+      post();
+      return;
+    }
     case 'derive': {
       const d = session?.derivation(msg.slot) ?? { tree: null, ancestors: [] };
       scope.postMessage({ type: 'derivation', slot: msg.slot, tree: d.tree, ancestors: d.ancestors });
