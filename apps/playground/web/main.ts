@@ -247,6 +247,7 @@ function render(): void {
       ? 'the program did not load'
       : `${s.status}: ${s.steps.toLocaleString('en-US')} kernel entries, ${us.toFixed(1)} µs at 3.4 GHz (worker ${s.workerMs.toFixed(0)} ms)${firstDoneMs !== null ? `; page ready in ${firstDoneMs.toFixed(0)} ms` : ''}`;
   document.body.dataset['status'] = s.status;
+  document.body.dataset['program'] = s.config.name;
   document.body.dataset['steps'] = String(s.steps);
   if (document.activeElement !== gotoBox) gotoBox.value = String(s.steps);
   highlight();

@@ -89,7 +89,8 @@ function capFacts(c: CapInfo): string {
   if (c.rights !== undefined) f.push(`rights <code>${esc(c.rights)}</code>`);
   if (c.badge !== undefined && c.badge !== '0x0') f.push(`badge <code>${esc(c.badge)}</code>`);
   if (c.guardSize !== undefined) f.push(`guard <code>${esc(c.guard ?? '')}</code>/${c.guardSize} radix ${c.radix}`);
-  if (c.sizeBits !== undefined) f.push(`2^${c.sizeBits} at <code>${esc(c.base ?? '')}</code>${c.freeOffset ? `, ${c.freeOffset} used` : ''}${c.isDevice ? ' device' : ''}`);
+  // seL4's free index (as bytes): boot hands untypeds out with it at the end; the first Retype with no children resets it
+  if (c.sizeBits !== undefined) f.push(`2^${c.sizeBits} at <code>${esc(c.base ?? '')}</code>, free index ${c.freeOffset}${c.isDevice ? ' device' : ''}`);
   if (c.mappedAt !== undefined) f.push(`mapped at <code>${esc(c.mappedAt)}</code>`);
   if (c.irq !== undefined) f.push(`IRQ ${c.irq}`);
   return f.join(' ');

@@ -95,7 +95,9 @@ const NTFN_STATES = ['Idle', 'Waiting', 'Active'] as const;
 
 /** A thread as data. */
 export function threadInfo(k: Kernel, t: Tcb): ThreadInfo {
-  const blocked = t.blockingObject;
+  // seL4 leaves tcbBlockingObject stale once a thread stops blocking: report it only while blocked on it
+  const st = t.state;
+  const blocked = st === ThreadState.BlockedOnSend || st === ThreadState.BlockedOnReceive || st === ThreadState.BlockedOnNotification ? t.blockingObject : null;
   const sending = blocked instanceof Endpoint && t.state === ThreadState.BlockedOnSend;
   return {
     id: objectId(t),
@@ -168,8 +170,9 @@ export function inspectKernel(k: Kernel): KernelInfo {
   }
   // objects a thread is blocked on or bound to, even when no cap names them any more
   for (const t of tcbs) {
-    if (t.blockingObject instanceof Endpoint) eps.add(t.blockingObject);
-    else if (t.blockingObject instanceof Notification) ntfns.add(t.blockingObject);
+    const blocked = threadInfo(k, t).blockedOn !== null ? t.blockingObject : null;
+    if (blocked instanceof Endpoint) eps.add(blocked);
+    else if (blocked instanceof Notification) ntfns.add(blocked);
     if (t.boundNotification !== null) ntfns.add(t.boundNotification);
   }
   const byAddr = <T extends { addr: number }>(xs: Set<T>) => [...xs].sort((a, b) => a.addr - b.addr);

@@ -76,6 +76,16 @@ describe('inspection API', () => {
     expect(k.readyQueues).toEqual([]);
   });
 
+  it('a thread that stopped blocking names nothing it blocks on', () => {
+    const { m } = run();
+    const k = inspectKernel(m.k);
+    // the root task suspended itself at the end; the signalled waiter ran to its end and suspended
+    for (const name of ['rootserver', 'w']) {
+      const t = k.threads.find((x) => x.name === name)!;
+      expect([t.state, t.blockedOn]).toEqual(['Inactive', null]);
+    }
+  });
+
   it('ready queues: a signalled waiter is queued at its priority; the second signal sets the word', () => {
     const { events, m } = run();
     const w = inspectKernel(m.k).threads.find((t) => t.name === 'w')!;
