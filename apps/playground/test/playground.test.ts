@@ -264,6 +264,25 @@ describe.skipIf(!HAVE_CHROMIUM)('in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'pingpong-stepped.png'), fullPage: true });
   });
 
+  it('runs at a set speed, pauses, and runs on to the same end', async () => {
+    await open('#ex=pingpong');
+    await page.click('#reset');
+    await page.waitForSelector('body[data-status=loaded][data-steps="0"]');
+    await page.selectOption('#speed', '100');
+    await page.click('#run');
+    await page.waitForSelector('body[data-status=running]');
+    await page.click('#pause');
+    await page.waitForSelector('body[data-status=paused]');
+    const steps = Number(await page.getAttribute('body', 'data-steps'));
+    expect(steps).toBeGreaterThan(0);
+    expect(steps).toBeLessThan(802);
+    await page.selectOption('#speed', '');
+    await page.click('#run');
+    await page.waitForSelector('body[data-status=done]');
+    expect(await text('#console')).toBe(cli.get('pingpong')!.console);
+    expect(await text('#summary')).toBe(cli.get('pingpong')!.summary);
+  });
+
   it('selecting a thread highlights it in every view; selecting a cap shows its derivation tree', async () => {
     await open('#ex=pingpong');
     await page.click('#threads .thread-card:has-text("server")');

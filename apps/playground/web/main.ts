@@ -172,6 +172,8 @@ fastpathBox.onchange = () => load(true);
 seedBox.onchange = () => load(true);
 $('run').onclick = () => (state !== null && state.status === 'paused' && state.config.source === editor.state.doc.toString() ? send({ type: 'run' }) : load(true));
 $('pause').onclick = () => send({ type: 'pause' });
+const speedSel = $<HTMLSelectElement>('speed');
+speedSel.onchange = () => send({ type: 'speed', perSecond: speedSel.value === '' ? null : Number(speedSel.value) });
 $('step').onclick = () => {
   if (state === null || state.status === 'done' || state.status === 'error' || state.config.source !== editor.state.doc.toString()) {
     load(false);

@@ -20,6 +20,8 @@ export type ToWorker =
   | { readonly type: 'load'; readonly config: RunConfig; readonly run: boolean }
   | { readonly type: 'run' }
   | { readonly type: 'pause' }
+  /** Kernel entries per second while running (null: as fast as it goes). */
+  | { readonly type: 'speed'; readonly perSecond: number | null }
   | { readonly type: 'step' }
   /** Boot again if needed and run to the end of kernel entry `step` (0: just booted), then pause. */
   | { readonly type: 'goto'; readonly step: number }

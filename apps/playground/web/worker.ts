@@ -16,6 +16,7 @@ const scope = self as unknown as WorkerScope;
 let session: Session | null = null;
 let loadError: { config: Extract<ToWorker, { type: 'load' }>['config']; message: string } | null = null;
 let running = false;
+let perSecond: number | null = null;
 
 function post(): void {
   if (session !== null) scope.postMessage({ type: 'state', state: session.state() });
@@ -43,12 +44,14 @@ function post(): void {
 function runSlice(): void {
   if (!running || session === null) return;
   const t0 = performance.now();
-  session.runFor(100, () => performance.now());
+  if (perSecond === null) session.runFor(100, () => performance.now());
+  else for (let i = Math.max(1, Math.round(perSecond / 20)); i > 0 && session.step(); i--);
   session.workerMs += performance.now() - t0;
   if (session.done) running = false;
   else session.status = 'running';
   post();
-  if (running) setTimeout(runSlice, 0);
+  // at a set speed, 20 batches a second so the views can be watched
+  if (running) setTimeout(runSlice, perSecond === null ? 0 : 50);
 }
 
 scope.onmessage = (e) => {
@@ -78,6 +81,9 @@ scope.onmessage = (e) => {
         running = true;
         runSlice();
       }
+      return;
+    case 'speed':
+      perSecond = msg.perSecond;
       return;
     case 'pause':
       running = false;
