@@ -92,6 +92,7 @@ function capFacts(c: CapInfo): string {
   // seL4's free index (as bytes): boot hands untypeds out with it at the end; the first Retype with no children resets it
   if (c.sizeBits !== undefined) f.push(`2^${c.sizeBits} at <code>${esc(c.base ?? '')}</code>, free index ${c.freeOffset}${c.isDevice ? ' device' : ''}`);
   if (c.mappedAt !== undefined) f.push(`mapped at <code>${esc(c.mappedAt)}</code>`);
+  else if (c.asid !== undefined) f.push(`ASID ${c.asid}`);
   if (c.irq !== undefined) f.push(`IRQ ${c.irq}`);
   return f.join(' ');
 }

@@ -13,7 +13,7 @@ import { wordToHex } from '@tsel4/hal';
 import { type Cap, CapType, capTypeName, EP_CAN_GRANT, EP_CAN_GRANT_REPLY, EP_CAN_RECEIVE, EP_CAN_SEND } from './cap.js';
 import { CNodeObj } from './cnode.js';
 import type { Cte, CteOwner } from './cte.js';
-import type { KObject } from './kobject.js';
+import { type KObject, PagingObject } from './kobject.js';
 import { isMDBParentOf } from './mdb.js';
 import { Tcb } from './tcb.js';
 
@@ -36,7 +36,7 @@ export interface CapInfo {
   readonly sizeBits?: number;
   readonly freeOffset?: number;
   readonly isDevice?: boolean;
-  /** Frame or page table: mapped address (hex) and ASID, when mapped. */
+  /** Frame or page table: mapped address (hex) and ASID, when mapped; a VSpace root with an ASID: the ASID only. */
   readonly mappedAt?: string;
   readonly asid?: number;
   /** IRQ handler: the IRQ. Reply: a master reply cap. IO port: first and last port. */
@@ -127,6 +127,8 @@ export function capInfo(c: Cap): CapInfo {
 }
 
 function mapping(c: Cap): { mappedAt?: string; asid?: number } {
+  // a VSpace root is "mapped" when it has an ASID (seL4's capPML4IsMapped / capVSIsMapped): it has no address
+  if (c.obj instanceof PagingObject && (c.obj.kind === 'pml4' || c.obj.kind === 'vspace')) return c.isMapped ? { asid: c.mappedAsid } : {};
   return c.isMapped || (c.type === CapType.Frame && c.mapType !== 0) ? { mappedAt: `0x${c.mappedVaddr.toString(16)}`, asid: c.mappedAsid } : {};
 }
 

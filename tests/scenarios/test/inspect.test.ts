@@ -143,3 +143,19 @@ describe('inspection API', () => {
     expect(JSON.parse(JSON.stringify(t))).toEqual(t);
   });
 });
+
+describe('capInfo of address-space caps', () => {
+  it("the root task's VSpace root has an ASID and no address; its frames their mapping", () => {
+    const { m } = run();
+    const tree = cspaceTree(m.k.rootCNodeSlot!)!;
+    const slot = (i: number) => tree.slots.find((s) => s.index === i)!;
+    const vspace = slot(L.seL4_CapInitThreadVSpace).cap;
+    expect(vspace.type).toBe('page_table_cap');
+    expect(vspace.mappedAt).toBeUndefined();
+    expect(typeof vspace.asid).toBe('number');
+    // the IPC buffer frame is mapped read-write where bootinfo says
+    const ipc = slot(L.seL4_CapInitThreadIPCBuffer).cap;
+    expect(ipc).toMatchObject({ type: 'frame_cap', rights: 'RW' });
+    expect(ipc.mappedAt).toMatch(/^0x[0-9a-f]+$/);
+  });
+});
