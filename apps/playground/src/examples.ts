@@ -6,6 +6,7 @@
  * demo with its defaults.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,5 +50,30 @@ export function loadExamples(): Example[] {
     const doc = /^\/\*\s*\n\s*\*\s*(.*)$/m.exec(source)?.[1];
     out.push({ name: app, title: pkg.description ?? doc ?? app, source, kind: 'app' });
   }
+  return out;
+}
+
+/** Packages a program can import, whose sources the in-browser type-check reads. */
+export const CHECKED_PACKAGES = ['hal', 'libsel4', 'sel4utils'] as const;
+
+/**
+ * The files the in-browser type-check needs, by the path its compiler host gives them: the
+ * TypeScript standard library (ES2022) under /lib/, and the TypeScript sources of the packages a
+ * program can import under /pkg/<name>/src/.
+ */
+export function typecheckFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const require = createRequire(import.meta.url);
+  const tsLib = dirname(require.resolve('typescript/lib/lib.es2022.d.ts'));
+  for (const f of readdirSync(tsLib)) {
+    if (/^lib\.(es5|es20(1[5-9]|2[0-2])(\.[a-z.]+)?|decorators(\.legacy)?)\.d\.ts$/.test(f) && !f.includes('.full.')) out[`/lib/${f}`] = readFileSync(join(tsLib, f), 'utf8');
+  }
+  const walk = (dir: string, to: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name), `${to}/${e.name}`);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) out[`${to}/${e.name}`] = readFileSync(join(dir, e.name), 'utf8');
+    }
+  };
+  for (const p of CHECKED_PACKAGES) walk(resolve(APPS, '../packages', p, 'src'), `/pkg/${p}/src`);
   return out;
 }

@@ -15,10 +15,12 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import ts from 'typescript';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Example, loadExamples, TOPICS } from '../src/examples.js';
+import { type Example, loadExamples, TOPICS, typecheckFiles } from '../src/examples.js';
 import { compile, ProgramError, Session } from '../web/session.js';
+import { TypeCheck } from '../web/typecheck.js';
 import { type CliOutput, cliOutput, pool } from './cli.js';
 
 const EXAMPLES = loadExamples();
@@ -61,6 +63,25 @@ describe('the examples', () => {
       expect(st.errors).toEqual([]);
       expect(st.console.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the type-check', () => {
+  const tc = new TypeCheck(ts, typecheckFiles());
+
+  it.each(EXAMPLES.map((e) => [e.name, e] as const))('finds nothing to say about %s', (_n, ex) => {
+    expect(tc.check(ex.source)).toEqual([]);
+  });
+
+  it('finds a type error at its place, and syscalls without yield* or with a plain yield', () => {
+    const src = "import * as L from '@tsel4/libsel4';\nimport { println } from '@tsel4/sel4utils';\n\nexport default function* main() {\n  const n: string = L.seL4_GetMR(0);\n  L.seL4_Yield();\n  println('x');\n  yield L.seL4_Yield();\n  yield* println(n);\n}\n";
+    const d = tc.check(src);
+    const at = (x: { from: number }) => src.slice(0, x.from).split('\n').length;
+    expect(d.map((x) => [x.severity, at(x)])).toEqual([['error', 5], ['warning', 6], ['warning', 7], ['warning', 8]]);
+    expect(d[0]!.message).toBe("Type 'number' is not assignable to type 'string'.");
+    expect(src.slice(d[1]!.from, d[1]!.to)).toBe('L.seL4_Yield()');
+    expect(d[1]!.message).toMatch(/makes no syscall/);
+    expect(d[3]!.message).toMatch(/plain yield/);
   });
 });
 
@@ -323,6 +344,23 @@ describe.skipIf(!HAVE_CHROMIUM)('in Chromium', () => {
     expect(await other.inputValue('#seed')).toBe('7');
     expect(await text('#summary', other)).toMatch(/^program stopped \(every thread is blocked or stopped\)/);
     await other.close();
+  });
+
+  it('type-checks in a worker: errors and missing yield* marked at their lines', async () => {
+    await open('#ex=hello');
+    // the checker starts with the first edit
+    expect(await page.getAttribute('body', 'data-checked')).toBe(null);
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText("import * as L from '@tsel4/libsel4';\n\nexport default function* main() {\n  const n: string = L.seL4_GetMR(0);\n  L.seL4_Yield();\n  yield L.seL4_Yield();\n}\n");
+    await page.waitForSelector('body[data-diagnostics="3"]', { timeout: 30_000 });
+    await page.waitForSelector('.cm-lint-marker-error');
+    expect(await page.locator('.cm-lint-marker-error').count()).toBe(1);
+    expect(await page.locator('.cm-lint-marker-warning').count()).toBe(2);
+    await page.hover('.cm-lintRange-error');
+    await page.waitForSelector('.cm-tooltip-lint');
+    expect(await text('.cm-tooltip-lint')).toContain("Type 'number' is not assignable to type 'string'.");
+    await page.screenshot({ path: join(SHOTS, 'typecheck.png') });
   });
 
   it('reports a program that does not load in one line', async () => {

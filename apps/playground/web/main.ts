@@ -6,9 +6,11 @@
  */
 import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { javascript } from '@codemirror/lang-javascript';
-import { keymap } from '@codemirror/view';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { keymap, ViewUpdate } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
 import examples from 'virtual:examples';
+import type { CheckRequest, CheckResult } from './checker.js';
 import type { FromWorker, RunConfig, ToWorker, WorldState } from './protocol.js';
 import { cspaceView, derivationView, esc, objectsView, sequenceView, threadsView } from './views.js';
 
@@ -112,11 +114,56 @@ const editor = new EditorView({
     basicSetup,
     javascript({ typescript: true }),
     autocompletion({ override: [complete] }),
+    lintGutter(),
+    EditorView.updateListener.of((u: ViewUpdate) => {
+      // the type-check starts with the visitor's first edit (the examples are clean already)
+      if (u.docChanged && !settingSource) {
+        if (checker === null) startChecker();
+        else scheduleCheck();
+      }
+    }),
   ],
 });
 
+// --------------------------------------------------------------------------------------------
+// the type-check: its own worker, started at the first edit, or at once for a program that is not
+// an example (a shared link's); loading the compiler costs a few seconds of CPU, which the first
+// run of an example does not wait for
+
+let checker: Worker | null = null;
+let checkId = 0;
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+
+function startChecker(): void {
+  if (checker !== null) return;
+  checker = new Worker(new URL('./checker.ts', import.meta.url), { type: 'module' });
+  checker.onmessage = (e: MessageEvent<CheckResult>) => {
+    if (e.data.id !== checkId) return; // the program changed since
+    const len = editor.state.doc.length;
+    const diagnostics = e.data.diagnostics.map((d) => ({ ...d, from: Math.min(d.from, len), to: Math.min(Math.max(d.to, d.from), len) }));
+    editor.dispatch(setDiagnostics(editor.state, diagnostics));
+    document.body.dataset['checked'] = String(e.data.id);
+    document.body.dataset['diagnostics'] = String(diagnostics.length);
+  };
+  runCheck();
+}
+
+function runCheck(): void {
+  if (checker === null) return;
+  checker.postMessage({ id: ++checkId, source: editor.state.doc.toString() } satisfies CheckRequest);
+}
+
+function scheduleCheck(): void {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(runCheck, 400);
+}
+
+let settingSource = false;
 function setSource(s: string): void {
+  settingSource = true;
   editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: s } });
+  settingSource = false;
+  if (checker !== null) scheduleCheck();
 }
 
 // --------------------------------------------------------------------------------------------
@@ -263,6 +310,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       // since navigation started: what a visitor waits for the first output and views
       firstDoneMs = performance.now();
       (window as unknown as { tsel4Ready: number }).tsel4Ready = firstDoneMs;
+      if (!EXAMPLES.some((x) => x.source === m.state.config.source)) setTimeout(startChecker, 0);
     }
     render();
   } else if (m.type === 'derivation') {
