@@ -353,7 +353,7 @@ export class PhysicalMemory {
         dir?.forEach((p, i) => {
           if (p !== undefined) {
             const addr = r.desc.base + ((d << DIR_BITS) + i) * PAGE_SIZE;
-            pages.push([addr, Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64')]);
+            pages.push([addr, bytesToBase64(new Uint8Array(p.buffer, p.byteOffset, p.byteLength))]);
           }
         });
       });
@@ -370,11 +370,26 @@ export class PhysicalMemory {
     this.touched = 0;
     this.invalidateCache();
     for (const [addr, b64] of state.pages) {
-      const bytes = Buffer.from(b64, 'base64');
+      const bytes = base64ToBytes(b64);
       if (bytes.length !== PAGE_SIZE) {
         throw new PhysicalAddressError(this.boardName, addr, 'has a saved page of the wrong size');
       }
-      this.page(addr).set(new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + PAGE_SIZE)));
+      this.page(addr).set(new Uint32Array(bytes.buffer, 0, PAGE_SIZE / 4));
     }
   }
+}
+
+/** Base64 of `bytes` with the web platform's btoa (no Node Buffer: the board runs in browsers). */
+function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x2000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  return btoa(bin);
+}
+
+/** The bytes of a base64 string (atob), in a fresh buffer. */
+function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }

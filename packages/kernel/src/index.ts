@@ -25,3 +25,4 @@ export * from './translate.js';
 export * from './boot.js';
 export * from './create.js';
 export * from './invariants.js';
+export * from './inspect.js';

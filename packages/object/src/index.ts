@@ -19,3 +19,4 @@ export * from './untyped.js';
 export * from './cnodeops.js';
 export * from './space.js';
 export * from './inspect.js';
+export * from './captree.js';

@@ -13,3 +13,4 @@ export * from './trace.js';
 export * from './chrometrace.js';
 export * from './rv64thread.js';
 export * from './elf.js';
+export * from './summary.js';

@@ -1,10 +1,12 @@
 /*
  * A small harness for kernel scenarios: boot a machine with a root task (the invariant checker on
  * after every kernel entry), let threads record what they see in an event list, and look at kernel
- * state from outside (a thread's state, an endpoint's queue) by the root task's cptrs.
+ * state from outside (a thread's state, an endpoint's queue) by the root task's cptrs, through the
+ * kernel's public inspection API.
  */
 import * as L from '@tsel4/libsel4';
-import { type Cap, CNodeObj, Endpoint, Notification, queueToArray, Tcb, threadStateName } from '@tsel4/object';
+import { endpointInfo, inspectKernel, notificationInfo, threadInfo } from '@tsel4/kernel';
+import { type Cap, CNodeObj, Endpoint, Notification, Tcb } from '@tsel4/object';
 import { Allocator, createThread, startThread, type ThreadOptions } from '@tsel4/sel4utils';
 import { Machine, type MachineOptions, type RunResult } from '@tsel4/syscalls';
 
@@ -63,14 +65,16 @@ export function tcbAt(m: Machine, cptr: number): Tcb {
 
 /** A thread's state name ("BlockedOnReply") by its TCB cptr in the root CNode. */
 export function stateOf(m: Machine, cptr: number): string {
-  return threadStateName(tcbAt(m, cptr).state);
+  return threadInfo(m.k, tcbAt(m, cptr)).state;
 }
 
 /** The names of the threads queued on the endpoint or notification at `cptr`, head first. */
 export function queueOf(m: Machine, cptr: number): string[] {
   const o = capAt(m, cptr).obj;
   if (!(o instanceof Endpoint) && !(o instanceof Notification)) throw new Error(`slot ${cptr} holds no endpoint/notification`);
-  return queueToArray(o).map((t) => t.name);
+  const names = new Map(inspectKernel(m.k).threads.map((t) => [t.id, t.name]));
+  const q = o instanceof Endpoint ? endpointInfo(o).queue : notificationInfo(o).queue;
+  return q.map((id) => names.get(id) ?? id);
 }
 
 /** Make and start a named thread running `fn(...args)`. Returns its TCB cptr. */
