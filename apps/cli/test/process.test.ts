@@ -109,6 +109,6 @@ describe('the tsel4 process', () => {
     const r = spawnSync(process.execPath, [...start.slice(1), 'list'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^apps \(tsel4 run APP\):\n {2}ipc-tour /);
+    expect(r.stdout).toMatch(/^apps \(tsel4 run APP\):\n {2}ipc-survey /);
   });
 });
