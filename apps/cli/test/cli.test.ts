@@ -115,7 +115,7 @@ describe('tsel4 run', () => {
 
   it("runs every app in the README's workspace table by name", () => {
     const readme = readFileSync(join(APPS, '../README.md'), 'utf8');
-    const inTable = [...readme.matchAll(/\[`apps\/([\w-]+)`\]/g)].map((m) => m[1]!).filter((a) => a !== 'cli' && a !== 'playground') // the CLI and the browser site are not programs;
+    const inTable = [...readme.matchAll(/\[`apps\/([\w-]+)`\]/g)].map((m) => m[1]!).filter((a) => a !== 'cli' && a !== 'playground'); // the CLI and the browser site are not programs
     expect(inTable.length).toBeGreaterThanOrEqual(4);
     for (const app of new Set(inTable)) expect(NAMES.split(', '), app).toContain(app);
   });
