@@ -40,9 +40,15 @@ describe('RISC-V threads are preempted on the timer tick', () => {
     const a = run();
     expect(a.counts.length).toBe(2);
     // 10^7 cycles = 500 ticks of 20 000 cycles (2 ms at 10 MHz); timeslices of 5 ticks: 100 expiries,
-    // and each loop (2 instructions an iteration) got about half of the cycles
-    expect(a.interrupts).toBe(500);
-    expect(a.expiries).toBeGreaterThanOrEqual(95);
+    // and each loop (2 instructions an iteration) got about half of the cycles. The root task's
+    // setup is kernel work too: its first Retype clears the boot untyped 256 bytes at a time (as
+    // seL4's resetUntypedCap does), and ticks that fall due while one kernel entry runs are taken
+    // as one interrupt, so a few of the 500 are never counted
+    expect(a.interrupts).toBeGreaterThanOrEqual(470);
+    expect(a.interrupts).toBeLessThanOrEqual(500);
+    // the setup (about a million cycles of clearing) comes off the loops' share: 100 expiries at most
+    expect(a.expiries).toBeGreaterThanOrEqual(80);
+    expect(a.expiries).toBeLessThanOrEqual(100);
     for (const c of a.counts) expect(c).toBeGreaterThan(2_000_000n);
     const diff = a.counts[0]! - a.counts[1]!;
     expect(diff < 0n ? -diff : diff).toBeLessThanOrEqual((5n * 20_000n) / 2n);
