@@ -49,7 +49,8 @@ describe('RISC-V threads are preempted on the timer tick', () => {
     // the setup (about a million cycles of clearing) comes off the loops' share: 100 expiries at most
     expect(a.expiries).toBeGreaterThanOrEqual(80);
     expect(a.expiries).toBeLessThanOrEqual(100);
-    for (const c of a.counts) expect(c).toBeGreaterThan(2_000_000n);
+    // each loop had close to half of what the setup left: 2 instructions an iteration
+    for (const c of a.counts) expect(c).toBeGreaterThan(1_800_000n);
     const diff = a.counts[0]! - a.counts[1]!;
     expect(diff < 0n ? -diff : diff).toBeLessThanOrEqual((5n * 20_000n) / 2n);
     expect(run()).toEqual(a);
