@@ -2,8 +2,10 @@
  * The playground's examples, read from the repository at build time (Vite serves them as the
  * module `virtual:examples`) and by the tests: the short commented programs in examples/, in
  * the order a newcomer meets the topics, then every app in apps/ that is a root-task program.
- * shared-memory's program is a function taking options, so its example default-exports the
- * demo with its defaults.
+ * shared-memory's program is a function taking options (its root task, main.ts, imports it), so
+ * its example is that file with a line that default-exports the demo with its defaults, as `tsel4
+ * run shared-memory` runs it. ipc-survey is a Node program (it builds and runs Linux's originals
+ * and writes SVG files), so the playground leaves it out.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +29,9 @@ const APPS = resolve(HERE, '../..');
 export const TOPICS = ['hello', 'bootinfo', 'initial-caps', 'endpoint', 'badges', 'notification', 'thread', 'retype', 'frame', 'fault-handler'] as const;
 
 /** Apps whose program is not a default-exported root task, and the line that makes it one. */
+/** Apps that only run under Node. */
+const NODE_ONLY_APPS = new Set(['cli', 'playground', 'ipc-survey']);
+
 const APP_WRAPPERS: Record<string, { file: string; append: string }> = {
   'shared-memory': { file: 'src/shared-memory.ts', append: '\n// the playground runs the demo with its default options\nexport default sharedMemoryDemo();\n' },
 };
@@ -40,12 +45,12 @@ export function loadExamples(): Example[] {
   }
   for (const app of readdirSync(APPS).sort()) {
     const pkgFile = join(APPS, app, 'package.json');
-    if (!existsSync(pkgFile)) continue;
+    if (!existsSync(pkgFile) || NODE_ONLY_APPS.has(app)) continue;
     const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { description?: string; tsel4?: { root?: string } };
     const wrap = APP_WRAPPERS[app];
     let source: string;
-    if (pkg.tsel4?.root !== undefined) source = readFileSync(join(APPS, app, pkg.tsel4.root), 'utf8');
-    else if (wrap !== undefined) source = readFileSync(join(APPS, app, wrap.file), 'utf8') + wrap.append;
+    if (wrap !== undefined) source = readFileSync(join(APPS, app, wrap.file), 'utf8') + wrap.append;
+    else if (pkg.tsel4?.root !== undefined) source = readFileSync(join(APPS, app, pkg.tsel4.root), 'utf8');
     else continue;
     const doc = /^\/\*\s*\n\s*\*\s*(.*)$/m.exec(source)?.[1];
     out.push({ name: app, title: pkg.description ?? doc ?? app, source, kind: 'app' });
