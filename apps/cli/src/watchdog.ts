@@ -11,7 +11,7 @@
  *   and whenever it changes, so the worker knows it before that thread can hang;
  * - the worker looks at the count every 50 ms; when it has not moved for the limit, it writes one
  *   line to stderr and ends the whole process with exit code 4 (through libc's `_exit`, via
- *   koffi; where koffi is missing, with SIGKILL).
+ *   koffi, loaded only then; where koffi is missing, with SIGKILL).
  *
  * The machine is unchanged and deterministic: the watchdog only ever ends the run. It is started
  * only by the tsel4 process (main.ts), never by in-process callers such as the tests of main().
@@ -41,15 +41,17 @@ const { sab, timeoutMs, exitCode, koffiPath } = workerData;
 const hb = new Int32Array(sab);
 const labels = new Map();
 parentPort.on('message', (m) => labels.set(m.id, m.label));
-let exit = null;
-try {
-  if (koffiPath) {
-    const koffi = require(koffiPath);
-    const lib = koffi.load(process.platform === 'darwin' ? 'libSystem.dylib' : 'libc.so.6');
-    const f = lib.func('void _exit(int)');
-    exit = (code) => f(code);
-  }
-} catch {}
+// koffi is loaded only when the watchdog fires (the main thread is then stuck in user code): loading
+// a native addon on this thread while the main thread exits the process aborts Node
+function exitNow(code) {
+  try {
+    if (koffiPath) {
+      const koffi = require(koffiPath);
+      const lib = koffi.load(process.platform === 'darwin' ? 'libSystem.dylib' : 'libc.so.6');
+      lib.func('void _exit(int)')(code);
+    }
+  } catch {}
+}
 let last = -1;
 let since = Date.now();
 setInterval(() => {
@@ -64,7 +66,7 @@ setInterval(() => {
   const label = labels.get(Atomics.load(hb, 1)) ?? 'a thread';
   const secs = timeoutMs / 1000;
   fs.writeSync(2, 'tsel4: ' + label + ' ran for ' + secs + ' s without entering the kernel; stopped (--timeout ' + secs + ')\\n');
-  if (exit !== null) exit(exitCode);
+  exitNow(exitCode);
   process.kill(process.pid, 'SIGKILL');
 }, 50);
 `;
