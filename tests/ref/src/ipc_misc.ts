@@ -1,5 +1,5 @@
 /*
- * The reference scenario ipc_misc (../../shared/ref/ipc_misc.c on the real kernel) written again
+ * The reference scenario ipc_misc (its C source, c/ipc_misc.c, recorded on the real kernel) written again
  * in TypeScript: Send/Recv/NBSend/NBRecv, cap transfer with and without Grant and unwrapping,
  * notifications (badge OR, Poll), truncation to seL4_MsgMaxLength, Reply without a caller, Yield.
  */

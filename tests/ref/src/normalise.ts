@@ -1,7 +1,7 @@
 /*
  * What may differ between tsel4's output for a reference scenario and the real kernel's: the
- * numbers ../../shared/ref/README.md calls build-dependent (slot numbers, the empty-slot range, the
- * untyped count) and the message info read back after an NBRecv or Poll that wrote only the badge
+ * numbers that depend on the build (tests/ref/README.md: slot numbers, the empty-slot range, the
+ * untyped count), and the message info read back after an NBRecv or Poll that wrote only the badge
  * (seL4 leaves that register as it was). Everything else must be identical.
  */
 

@@ -1,5 +1,5 @@
 /*
- * The reference scenario pingpong (../../shared/ref/pingpong.c on the real kernel) written again
+ * The reference scenario pingpong (its C source, c/pingpong.c, recorded on the real kernel) written again
  * in TypeScript against the libsel4 API and sel4utils, line for line: a server answering badged
  * Calls with ReplyRecv, then Send/NBSend/Call on an empty slot, a cap fault on a cptr outside the
  * root CNode, DeleteFirst from CNode_Copy and NotEnoughMemory from Untyped_Retype.

@@ -1,5 +1,5 @@
 /*
- * The reference scenarios' C sources (c/, copies of ../../shared/ref/*.c, unchanged) run on tsel4
+ * The reference scenarios' C sources (c/, the reference C sources, unchanged) run on tsel4
  * through the native bridge, with tsel4's implementation of their helper API (refsel4), and must
  * print what the real seL4 16.0.0 kernel printed (expected/), line for line, with only the
  * build-dependent numbers masked (src/normalise.ts). A difference is a bug in tsel4.
