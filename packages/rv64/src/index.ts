@@ -1,5 +1,7 @@
-/*
+/**
  * @tsel4/rv64: a RISC-V 64-bit user-level CPU (RV64GC) for tsel4's boards. See README.md.
+ *
+ * @module @tsel4/rv64
  */
 export { BUDGET_EXHAUSTED, Rv64Cpu, type Rv64Options } from './cpu.js';
 export { decode } from './decode.js';

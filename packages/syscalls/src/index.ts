@@ -6,6 +6,7 @@
  */
 export * from './invocation.js';
 export * from './decode/index.js';
+export * from './objectcall.js';
 export * from './entry.js';
 export * from './fastpath.js';
 export * from './machine.js';

@@ -4,7 +4,8 @@
  * @arethetypeswrong/cli (profile esm-only: ESM importers under node16 and bundlers; CommonJS
  * require is not offered), and they are installed with plain `npm install ./x.tgz ...` into a
  * fresh project in a temporary folder outside the workspace. There, a plain Node ESM script uses
- * @tsel4/object alone, and a TypeScript consumer is built with tsc (moduleResolution node16, and
+ * @tsel4/object alone (its invoke functions), a second one adds seL4's checks through
+ * @tsel4/syscalls' invokeObject (the CNode and Untyped decoders with no kernel), and a TypeScript consumer is built with tsc (moduleResolution node16, and
  * bundler, both strict with exactOptionalPropertyTypes and the packages' declarations checked)
  * and run: it boots a Machine from @tsel4/syscalls with a root task written in TypeScript.
  *
@@ -141,7 +142,7 @@ describe('the packages, packed and installed elsewhere', () => {
     results.forEach((r, i) => expect(r.code, `${packed[i]!.name}:\n${r.out}`).toBe(0));
   });
 
-  it('runs a plain Node ESM script that uses @tsel4/object alone: CNodes, Retype and Mint with no kernel', () => {
+  it('runs a plain Node ESM script that uses @tsel4/object alone: CNodes, Retype and Mint with no kernel (the invoke functions)', () => {
     const out = execFileSync(process.execPath, ['object-alone.mjs'], { cwd: PROJECT, encoding: 'utf8' });
     expect(out).toBe(
       [
@@ -154,6 +155,22 @@ describe('the packages, packed and installed elsewhere', () => {
         'slot 13: endpoint_cap badge 7',
         'a retype into a full slot: seL4_DeleteFirst',
         'derivation tree: consistent',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("runs a plain Node ESM script that calls CNode and Untyped methods with seL4's checks and no kernel (invokeObject)", () => {
+    const out = execFileSync(process.execPath, ['object-checked.mjs'], { cwd: PROJECT, encoding: 'utf8' });
+    expect(out).toBe(
+      [
+        'retype 2 endpoints: seL4_NoError',
+        'mint badge 7: seL4_NoError',
+        'slot 13: endpoint_cap badge 7',
+        'mint from an empty slot: seL4_FailedLookup [1,2,64]',
+        'retype 300 objects: seL4_RangeError [1,256]',
+        'a retype into a full slot: seL4_DeleteFirst',
+        'delete at depth 0: seL4_RangeError [1,64]',
         '',
       ].join('\n'),
     );

@@ -1,12 +1,10 @@
 // Shorthands for calling CNode and Untyped methods the way the root task would: each builds the
-// message libsel4's stub would send (words and extra caps) and runs the kernel's decoder on it,
-// with no kernel around (the decoders need only an ObjectInvocation). An argument left undefined
-// is a message too short to carry it.
+// message libsel4's stub would send (words and extra caps) and runs the kernel's decoder on it
+// through invokeObject (src/objectcall.ts), with no kernel around. An argument left undefined is a
+// message too short to carry it.
 import { GenericLabel, seL4_EndpointObject } from '@tsel4/libsel4';
-import { type Cap, type Cte, Cte as CteClass, type ObjectSpace, type OpResult } from '@tsel4/object';
-import { decodeCNodeInvocation } from '../../src/decode/cnode.js';
-import { decodeUntypedInvocation } from '../../src/decode/untyped.js';
-import type { ObjectInvocation } from '../../src/invocation.js';
+import { type Cap, CapType, type Cte, Cte as CteClass, type ObjectSpace, type OpResult, SyscallError } from '@tsel4/object';
+import { invokeObject } from '../../src/objectcall.js';
 import { type World, UT_SLOT } from './fixture.js';
 
 /** A slot named by a CNode cap, a cptr (word halves) and a depth, as CNode methods take them. */
@@ -26,41 +24,16 @@ export type CopyOp = 'Copy' | 'Mint' | 'Move' | 'Mutate';
 
 const word = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
-/** A slot holding `cap` for the extra-cap list (the kernel passes slots; only the cap is read). */
-function extraSlot(cap: Cap): Cte {
+/** A slot holding `cap`, owned by no CNode (the invoked CNode cap's slot is never read). */
+function looseSlot(cap: Cap): Cte {
   const s = new CteClass(null, 0);
   s.cap = cap;
   return s;
 }
 
-function invocation(
-  space: ObjectSpace,
-  label: number,
-  cap: Cap,
-  slot: Cte,
-  words: readonly bigint[],
-  extras: readonly Cte[],
-  caller: Cte = new CteClass(null, 0),
-): ObjectInvocation {
-  const at = (i: number) => words[i] ?? 0n;
-  return {
-    space,
-    label,
-    length: words.length,
-    cap,
-    slot,
-    word: at,
-    lo: (i) => Number(at(i) & 0xffff_ffffn),
-    hi: (i) => Number(at(i) >> 32n),
-    extra: (i) => extras[i] ?? null,
-    callerSlot: () => caller,
-    restart: () => {},
-  };
-}
-
-function cnodeCall(space: ObjectSpace, label: number, dest: SlotRef, rest: readonly bigint[], extras: readonly Cte[], caller?: Cte): OpResult {
+function cnodeCall(space: ObjectSpace, label: number, dest: SlotRef, rest: readonly bigint[], extras: readonly Cap[], caller?: Cte): OpResult {
   const words = [word(dest.indexLo, dest.indexHi), BigInt(dest.depth), ...rest];
-  return decodeCNodeInvocation(invocation(space, label, dest.root, extraSlot(dest.root), words, extras, caller));
+  return invokeObject(space, looseSlot(dest.root), label, words, extras, caller);
 }
 
 /** seL4_CNode_Copy, _Mint, _Move and _Mutate. */
@@ -82,7 +55,7 @@ export function cnodeCopyFamily(
   } else if (op === 'Mutate' && args.data !== undefined) {
     rest.push(word(args.data.lo, args.data.hi));
   }
-  return cnodeCall(space, label, dest, rest, [extraSlot(src.root)]);
+  return cnodeCall(space, label, dest, rest, [src.root]);
 }
 
 export function cnodeDelete(space: ObjectSpace, dest: SlotRef): OpResult {
@@ -112,7 +85,7 @@ export function cnodeRotate(space: ObjectSpace, dest: SlotRef, args: { pivot: Sl
     word(src.indexLo, src.indexHi),
     BigInt(src.depth),
   ];
-  return cnodeCall(space, GenericLabel.CNodeRotate, dest, rest, [extraSlot(pivot.root), extraSlot(src.root)]);
+  return cnodeCall(space, GenericLabel.CNodeRotate, dest, rest, [pivot.root, src.root]);
 }
 
 /** Arguments of seL4_Untyped_Retype. */
@@ -130,7 +103,10 @@ export interface RetypeArgs {
 /** seL4_Untyped_Retype on the untyped cap in `slot`. */
 export function untypedRetype(space: ObjectSpace, slot: Cte, a: RetypeArgs): OpResult {
   const words = [a.type, a.sizeBits, word(a.nodeIndexLo, a.nodeIndexHi), a.nodeDepth, a.nodeOffset, a.numObjects].map((v) => BigInt(v));
-  return decodeUntypedInvocation(invocation(space, GenericLabel.UntypedRetype, slot.cap, slot, words, [extraSlot(a.root)]));
+  // the property test retypes whatever its slot holds: another object's decoder (which needs a
+  // kernel) answers an Untyped label with IllegalOperation, and an endpoint would take it as a send
+  if (slot.cap.type !== CapType.Untyped && slot.cap.type !== CapType.Null && slot.cap.type !== CapType.CNode) return SyscallError.illegalOperation();
+  return invokeObject(space, slot, GenericLabel.UntypedRetype, words, [a.root]);
 }
 
 /** Retype `n` objects into root slots starting at `dest` (node_depth 0: the root CNode itself). */
