@@ -8,10 +8,12 @@ import type { Code } from './system.js';
 import type { Proc } from './proc.js';
 
 export type SurveyMechanism = 'pipe' | 'signal' | 'mq' | 'sem' | 'shm' | 'endpoint' | 'notification';
-export type SurveyWorkload = 'pingpong8' | '4k' | 'wake8';
+export type SurveyWorkload = 'pingpong8' | '4k' | '64k' | 'wake8';
+/** The one-way transfer workloads. */
+export type SurveyStream = '4k' | '64k';
 
 export const SURVEY_MECHANISMS: readonly SurveyMechanism[] = ['pipe', 'signal', 'mq', 'sem', 'shm', 'endpoint', 'notification'];
-/** The mechanisms that carry bytes (a 4 KiB workload exists for them). */
+/** The mechanisms that carry bytes (the 4 KiB and 64 KiB workloads exist for them). */
 export const SURVEY_MOVES_BYTES: readonly SurveyMechanism[] = ['pipe', 'mq', 'shm', 'endpoint'];
 /** The mechanisms with a one-to-eight wake-up workload. */
 export const SURVEY_WAKES: readonly SurveyMechanism[] = ['sem', 'shm', 'notification'];
@@ -19,6 +21,10 @@ export const SURVEY_WAKES: readonly SurveyMechanism[] = ['sem', 'shm', 'notifica
 export const WAKE_N = 8;
 
 export const CHUNK = 4096;
+/** Bytes one operation of each transfer workload moves. */
+export const SURVEY_STREAM_BYTES: Record<SurveyStream, number> = { '4k': 4096, '64k': 65536 };
+/** Whether a workload is a one-way transfer. */
+export const isStream = (w: SurveyWorkload): w is SurveyStream => w === '4k' || w === '64k';
 /** Bytes one seL4 message carries: 120 message registers of 8 bytes. */
 export const MSG_BYTES = L.seL4_MsgMaxLength * 8;
 export const WARMUP = 16;

@@ -24,13 +24,15 @@ export function* shmPair(
   timed: (i: number) => void,
   echo: boolean,
 ): Code<[ProcFn, ProcFn]> {
-  const fd = must(yield* shm_open(init, '/survey', O_CREAT | O_RDWR), 'shm_open');
-  must(yield* ftruncate(init, fd, 2 * CHUNK), 'ftruncate');
   const PING = 0;
   const PONG = 8;
   const DATA = 64;
+  // two pages hold the words and up to 4 KiB one way; more pages for a 64 KiB message
+  const region = Math.max(2 * CHUNK, Math.ceil((DATA + (echo ? 2 : 1) * size) / CHUNK) * CHUNK);
+  const fd = must(yield* shm_open(init, '/survey', O_CREAT | O_RDWR), 'shm_open');
+  must(yield* ftruncate(init, fd, region), 'ftruncate');
   const map = function* (p: Proc) {
-    return must(yield* mmap(p, null, 2 * CHUNK, PROT_READ | PROT_WRITE, fd), 'mmap');
+    return must(yield* mmap(p, null, region, PROT_READ | PROT_WRITE, fd), 'mmap');
   };
   const awaitValue = function* (p: Proc, w: number, want: number) {
     for (let v; (v = yield* L.tsel4_read32(w)) !== want; ) yield* futexWait(p, w, v);

@@ -1,26 +1,28 @@
 /*
  * The IPC survey's workloads as root tasks: two processes of the personality ping-pong 8 bytes
  * over each mechanism (pipe, signal, mq, sem, shm) and over seL4's own endpoint (Call /
- * ReplyRecv) and notifications (Signal / Wait), or move 4 KiB messages one way (the mechanisms
- * that move bytes). `measureSurvey` runs one on a machine it is given and reports, per round trip
- * (or per 4 KiB message), kernel entries, context switches, simulated cycles, bytes that passed
- * through the kernel in messages, and wall time. Nothing here reads a clock of its own: wall time
+ * ReplyRecv) and notifications (Signal / Wait), or move 4 KiB or 64 KiB one way (the
+ * mechanisms that move bytes), or wake 8 waiters (survey-pingpong.ts, survey-stream.ts,
+ * survey-wake.ts). `measureSurvey` runs one on a machine it is given and reports, per round trip
+ * (or per 4 KiB / 64 KiB transferred), kernel entries, context switches, simulated cycles, bytes
+ * that passed through the kernel in messages, and wall time. Nothing here reads a clock of its own: wall time
  * comes from the caller (bench/, apps/ipc-survey).
  */
 import * as L from '@tsel4/libsel4';
 import { Allocator } from '@tsel4/sel4utils';
 import { PosixSystem } from './system.js';
 import { waitpid } from './wait.js';
-import { CHUNK, SURVEY_MOVES_BYTES, SURVEY_WAKES, type SurveyHooks, type SurveyMechanism, type SurveyWorkload, WAKE_N, WARMUP } from './survey-common.js';
+import { isStream, SURVEY_MOVES_BYTES, SURVEY_STREAM_BYTES, SURVEY_WAKES, type SurveyHooks, type SurveyMechanism, type SurveyWorkload, WAKE_N, WARMUP } from './survey-common.js';
 import { pingpong } from './survey-pingpong.js';
 import { stream } from './survey-stream.js';
 import { wakes } from './survey-wake.js';
 
-export { SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_WAKES, WAKE_N, type SurveyHooks, type SurveyMechanism, type SurveyWorkload } from './survey-common.js';
+export { isStream, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_STREAM_BYTES, SURVEY_WAKES, WAKE_N, type SurveyHooks, type SurveyMechanism, type SurveyStream, type SurveyWorkload } from './survey-common.js';
 
 /** The root task of one workload: `rounds` round trips (or 4 KiB messages) after a warm-up. */
 export function surveyRoot(mech: SurveyMechanism, workload: SurveyWorkload, rounds: number, hooks: SurveyHooks, clock?: () => number): L.ThreadFunction {
-  if (workload === '4k' && !SURVEY_MOVES_BYTES.includes(mech)) throw new RangeError(`survey: ${mech} moves no bytes (no 4k workload)`);
+  if (isStream(workload) && !SURVEY_MOVES_BYTES.includes(mech)) throw new RangeError(`survey: ${mech} moves no bytes (no ${workload} workload)`);
+  const size = isStream(workload) ? SURVEY_STREAM_BYTES[workload] : 0;
   if (workload === 'wake8' && !SURVEY_WAKES.includes(mech)) throw new RangeError(`survey: no wake8 workload for ${mech}`);
   const total = rounds + WARMUP;
   return function* root() {
@@ -35,7 +37,7 @@ export function surveyRoot(mech: SurveyMechanism, workload: SurveyWorkload, roun
       yield* L.seL4_DebugHalt();
       return;
     }
-    const [a, b] = workload === 'pingpong8' ? yield* pingpong(mech, sys, init, total, hooks) : yield* stream(mech, sys, init, total, hooks);
+    const [a, b] = workload === 'pingpong8' ? yield* pingpong(mech, sys, init, total, hooks) : yield* stream(mech, sys, init, total, hooks, size);
     const pb = yield* sys.spawn(b, { inherit: init, name: 'B' });
     const pa = yield* sys.spawn(a, { inherit: init, name: 'A' });
     yield* waitpid(init, pa);
@@ -50,7 +52,7 @@ export interface SurveyMachine {
   stats(): { syscalls: Record<string, number>; contextSwitches: number; faults: number; interrupts: number; cycles: number };
 }
 
-/** One workload's figures, per round trip (pingpong8), per 4 KiB message (4k) or per round of wake-ups (wake8). */
+/** One workload's figures, per round trip (pingpong8), per 4 KiB or 64 KiB transferred (4k, 64k) or per round of wake-ups (wake8). */
 export interface SurveyResult {
   readonly mechanism: SurveyMechanism;
   readonly workload: SurveyWorkload;
@@ -62,7 +64,7 @@ export interface SurveyResult {
   readonly kernelBytes: number;
   /** Wall time per op, from `wallNs`. */
   readonly ns: number;
-  /** 4k only: payload MB/s (10^6 bytes per second of wall time). */
+  /** 4k and 64k only: payload MB/s (10^6 bytes per second of wall time). */
   readonly mbPerS: number;
 }
 
@@ -97,7 +99,7 @@ export function measureSurvey(
   const root = surveyRoot(mech, workload, ops, hooks, () => cycles());
   m = make(root, () => m!.stats().cycles);
   cycles = () => m!.stats().cycles;
-  const r = m.run({ maxSteps: 400 * (ops + 64) + 1_000_000 });
+  const r = m.run({ maxSteps: (workload === '64k' ? 16 : 1) * 400 * (ops + 64) + 1_000_000 });
   if (r.reason !== 'halted' || s0 === null || s1 === null) throw new Error(`survey ${mech} ${workload}: the machine stopped (${r.reason}) before the workload ended`);
   const a: Snap = s0;
   const b: Snap = s1;
@@ -111,6 +113,6 @@ export function measureSurvey(
     cycles: (b.cycles - a.cycles) / ops,
     kernelBytes: (b.bytes - a.bytes) / ops,
     ns,
-    mbPerS: workload === '4k' ? (CHUNK / ns) * 1e3 : Number.NaN,
+    mbPerS: isStream(workload) ? (SURVEY_STREAM_BYTES[workload] / ns) * 1e3 : Number.NaN,
   };
 }
