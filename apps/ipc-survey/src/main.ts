@@ -17,7 +17,7 @@ import { renderSvg, renderTable, runSurvey, WORKLOADS } from './survey.js';
 const ops = Number(process.env['IPC_SURVEY_OPS'] ?? 2000);
 if (!Number.isInteger(ops) || ops < 1) throw new Error('ipc-survey: IPC_SURVEY_OPS must be a whole number above 0');
 const outDir = resolve(process.env['IPC_SURVEY_OUT'] ?? '.');
-const linux = process.env['IPC_SURVEY_LINUX'] === 'off' ? { pingpong8: {}, mb4k: {}, wake8: {}, absent: 'IPC_SURVEY_LINUX=off' } : runLinuxSurvey();
+const linux = process.env['IPC_SURVEY_LINUX'] === 'off' ? { pingpong8: {}, mb4k: {}, mb64k: {}, wake8: {}, absent: 'IPC_SURVEY_LINUX=off' } : runLinuxSurvey();
 const table = runSurvey(ops, () => Number(process.hrtime.bigint()), linux);
 const lines = renderTable(table);
 for (const w of WORKLOADS) {

@@ -4,7 +4,7 @@
  * and how to print them as a table and draw them as an SVG chart per workload.
  */
 import * as L from '@tsel4/libsel4';
-import { measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_WAKES, type SurveyMechanism, type SurveyResult, type SurveyWorkload } from '@tsel4/posix';
+import { isStream, measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_WAKES, type SurveyMechanism, type SurveyResult, type SurveyWorkload } from '@tsel4/posix';
 import type { LinuxSurvey } from '@tsel4/posix/linux';
 import { Machine } from '@tsel4/syscalls';
 
@@ -21,42 +21,49 @@ export const LINUX_PEER: Record<SurveyMechanism, { name: string; what: string }>
 
 export interface SurveyRow {
   readonly tsel4: SurveyResult;
-  /** The Linux figure (ns per round trip, or MB/s for 4k), or null. */
+  /** The Linux figure (ns per round trip, or MB/s for 4k and 64k), or null. */
   readonly linux: number | null;
 }
 
 export interface SurveyTable {
   readonly pingpong8: SurveyRow[];
   readonly '4k': SurveyRow[];
+  readonly '64k': SurveyRow[];
   readonly wake8: SurveyRow[];
   /** Why the Linux column is empty, or null. */
   readonly linuxAbsent: string | null;
 }
 
-/** Measure every workload (`ops` round trips or 4 KiB messages each) and take `linux`'s figures. */
+/**
+ * Measure every workload (`ops` round trips or 4 KiB messages each; a sixteenth as many 64 KiB
+ * messages, the same bytes) and take `linux`'s figures.
+ */
 export function runSurvey(ops: number, wallNs: () => number, linux: LinuxSurvey): SurveyTable {
   const row = (m: SurveyMechanism, w: SurveyWorkload): SurveyRow => {
-    const tsel4 = measureSurvey(m, w, ops, (root) => new Machine(root as L.ThreadFunction), wallNs);
+    const n = w === '64k' ? Math.max(1, Math.ceil(ops / 16)) : ops;
+    const tsel4 = measureSurvey(m, w, n, (root) => new Machine(root as L.ThreadFunction), wallNs);
     const peer = LINUX_PEER[m].name;
-    const v = w === 'pingpong8' ? linux.pingpong8[peer] : w === '4k' ? linux.mb4k[peer] : linux.wake8[peer];
+    const v = w === 'pingpong8' ? linux.pingpong8[peer] : w === '4k' ? linux.mb4k[peer] : w === '64k' ? linux.mb64k[peer] : linux.wake8[peer];
     return { tsel4, linux: v ?? null };
   };
   return {
     pingpong8: SURVEY_MECHANISMS.map((m) => row(m, 'pingpong8')),
     '4k': SURVEY_MOVES_BYTES.map((m) => row(m, '4k')),
+    '64k': SURVEY_MOVES_BYTES.map((m) => row(m, '64k')),
     wake8: SURVEY_WAKES.map((m) => row(m, 'wake8')),
     linuxAbsent: linux.absent,
   };
 }
 
 /** The workloads, in the order the table shows them. */
-export const WORKLOADS: readonly SurveyWorkload[] = ['pingpong8', '4k', 'wake8'];
+export const WORKLOADS: readonly SurveyWorkload[] = ['pingpong8', '4k', '64k', 'wake8'];
 const TITLE: Record<SurveyWorkload, string> = {
   pingpong8: '8-byte ping-pong between two processes',
   '4k': '4 KiB messages',
+  '64k': '64 KiB messages (POSIX mq: 8 messages of 8 KiB, its msgsize_max, each)',
   wake8: 'one process wakes 8 waiting processes and collects their answers',
 };
-const PER: Record<SurveyWorkload, string> = { pingpong8: 'per 8-byte round trip', '4k': 'per 4 KiB message, one way', wake8: 'per round of 8 wake-ups' };
+const PER: Record<SurveyWorkload, string> = { pingpong8: 'per 8-byte round trip', '4k': 'per 4 KiB message, one way', '64k': 'per 64 KiB, one way', wake8: 'per round of 8 wake-ups' };
 
 const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
 
@@ -64,7 +71,7 @@ const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('e
 export function renderTable(t: SurveyTable): string[] {
   const out: string[] = [];
   for (const w of WORKLOADS) {
-    const bytes = w === '4k';
+    const bytes = isStream(w);
     out.push(`IPC survey: ${TITLE[w]}`);
     const header = ['mechanism', 'entries', 'switches', 'cycles', 'kernel B', bytes ? 'tsel4 MB/s' : 'tsel4 ns', 'Linux original', bytes ? 'Linux MB/s' : 'Linux ns'];
     const rows = t[w].map((r) => [
@@ -106,7 +113,7 @@ export function renderSvg(t: SurveyTable, w: SurveyWorkload): string {
   const panelW = 300;
   const rightX = leftX + panelW + 90;
   const maxEntries = Math.max(1, ...rows.map((r) => Math.max(r.tsel4.kernelEntries, r.tsel4.contextSwitches)));
-  const bytes = w === '4k';
+  const bytes = isStream(w);
   const values = rows.flatMap((r) => [bytes ? r.tsel4.mbPerS : r.tsel4.ns, r.linux ?? Number.NaN]).filter((v) => Number.isFinite(v) && v > 0);
   const lo = Math.log10(Math.min(...values, 1)) - 0.1;
   const hi = Math.log10(Math.max(...values, 10)) + 0.1;

@@ -5,7 +5,7 @@ let t = 0;
 const wall = () => (t += 500);
 
 describe('ipc-survey', () => {
-  const table = runSurvey(50, wall, { pingpong8: { pipe: 5207, eventfd: 4586 }, mb4k: { pipe: 2160 }, wake8: { shm: 39000 }, absent: null });
+  const table = runSurvey(50, wall, { pingpong8: { pipe: 5207, eventfd: 4586 }, mb4k: { pipe: 2160 }, mb64k: { shm: 6634.6 }, wake8: { shm: 39000 }, absent: null });
 
   it('prints a row per mechanism with tsel4 counts and the Linux figure beside it', () => {
     const lines = renderTable(table);
@@ -20,8 +20,21 @@ describe('ipc-survey', () => {
     expect(table.wake8.map((r) => [r.tsel4.mechanism, r.linux])).toEqual([['sem', null], ['shm', 39000], ['notification', null]]);
   });
 
+  it('prints the 64 KiB table: the endpoint in 69 Calls, the Linux figure beside shared memory', () => {
+    const lines = renderTable(table);
+    const at = lines.findIndex((l) => l.startsWith('IPC survey: 64 KiB messages'));
+    expect(at).toBeGreaterThan(0);
+    const section = lines.slice(at, lines.indexOf('', at));
+    const row = (name: string) => section.find((l) => l.startsWith(name + ' '))!.split(/\s{2,}/);
+    expect(section.filter((l) => /^(pipe|mq|shm|endpoint) /.test(l))).toHaveLength(4);
+    // entries and kernel bytes per 64 KiB (a timer interrupt may add a fraction of an entry)
+    expect([Math.round(Number(row('endpoint')[1]!.replace(/,/g, ''))), row('endpoint')[4]]).toEqual([138, '65,536']);
+    expect(row('shm').slice(-2)).toEqual(['shm+futex', '6,634.6']);
+    expect(row('pipe').slice(-2)).toEqual(['pipe', '-']);
+  });
+
   it('draws an SVG per workload', () => {
-    for (const w of ['pingpong8', '4k', 'wake8'] as const) {
+    for (const w of ['pingpong8', '4k', '64k', 'wake8'] as const) {
       const svg = renderSvg(table, w);
       expect(svg.startsWith('<svg')).toBe(true);
       expect(svg.trim().endsWith('</svg>')).toBe(true);
@@ -30,7 +43,7 @@ describe('ipc-survey', () => {
   });
 
   it('says why the Linux column is empty', () => {
-    const none = runSurvey(20, wall, { pingpong8: {}, mb4k: {}, wake8: {}, absent: 'no C compiler' });
+    const none = runSurvey(20, wall, { pingpong8: {}, mb4k: {}, mb64k: {}, wake8: {}, absent: 'no C compiler' });
     expect(renderTable(none)).toContain('Linux column: not measured (no C compiler)');
   });
 });

@@ -2,18 +2,18 @@
  * The IPC survey (issue 18): the same workloads on each POSIX-style mechanism of @tsel4/posix and
  * on seL4's endpoint and notification, each on a fresh pc99 machine, beside the Linux originals
  * measured natively in the same run by @tsel4/posix/linux (built with the host's cc). Per round
- * trip of an 8-byte ping-pong (or per 4 KiB message, or per round of one waker waking 8 waiters): wall time, kernel entries, context
- * switches, simulated cycles and the bytes messages carried through the kernel. Wall time is the
+ * trip of an 8-byte ping-pong (or per 4 KiB or 64 KiB message, or per round of one waker waking 8
+ * waiters): wall time, kernel entries, context switches, simulated cycles and the bytes messages carried through the kernel. Wall time is the
  * median of RUNS machines after a warm-up; the counts are the same every run.
  */
 import * as L from '@tsel4/libsel4';
-import { measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_WAKES, WAKE_N, type SurveyMechanism, type SurveyResult, type SurveyWorkload } from '@tsel4/posix';
+import { isStream, measureSurvey, SURVEY_MECHANISMS, SURVEY_MOVES_BYTES, SURVEY_WAKES, WAKE_N, type SurveyMechanism, type SurveyResult, type SurveyStream, type SurveyWorkload } from '@tsel4/posix';
 import { LINUX_WHAT, type LinuxSurvey, runLinuxSurvey } from '@tsel4/posix/linux';
 import { Machine } from '@tsel4/syscalls';
 import { type Figure, fmt, median } from '../figure.js';
 
 const RUNS = 3;
-const OPS: Record<SurveyWorkload, number> = { pingpong8: 4000, '4k': 1000, wake8: 500 };
+const OPS: Record<SurveyWorkload, number> = { pingpong8: 4000, '4k': 1000, '64k': 100, wake8: 500 };
 /** seL4's own fastpath round trip (sel4.systems: non-MCS Skylake 718 + 576 cycles at 3.4 GHz). */
 const SEL4_FAST_RT_CYCLES = 718 + 576;
 
@@ -46,8 +46,8 @@ function linuxNote(mech: SurveyMechanism, workload: SurveyWorkload): string {
   if (l.absent !== null) return `Linux: not measured (${l.absent})`;
   const peer = LINUX_PEER[mech];
   if (peer === undefined) return '';
-  const v = workload === 'pingpong8' ? l.pingpong8[peer] : workload === '4k' ? l.mb4k[peer] : l.wake8[peer];
-  return v === undefined ? '' : `Linux ${LINUX_WHAT[peer]}: ${fmt(v)} ${workload === '4k' ? 'MB/s' : workload === 'wake8' ? 'ns/round' : 'ns/rt'}`;
+  const v = workload === 'pingpong8' ? l.pingpong8[peer] : workload === '4k' ? l.mb4k[peer] : workload === '64k' ? l.mb64k[peer] : l.wake8[peer];
+  return v === undefined ? '' : `Linux ${LINUX_WHAT[peer]}: ${fmt(v)} ${isStream(workload) ? 'MB/s' : workload === 'wake8' ? 'ns/round' : 'ns/rt'}`;
 }
 
 function structure(r: SurveyResult): string {
@@ -88,18 +88,23 @@ const tsel4Figures: Figure[] = SURVEY_MECHANISMS.flatMap((m): Figure[] => [
   },
 ]);
 
-const tsel4BytesFigures: Figure[] = SURVEY_MOVES_BYTES.flatMap((m): Figure[] => [
-  {
-    name: `survey.${m}.4k.mb_per_s`,
-    unit: 'MB/s',
-    measure: () => ({ value: result(m, '4k').mbPerS, comparison: linuxNote(m, '4k') }),
-  },
-  {
-    name: `survey.${m}.4k.kernel_entries`,
-    unit: 'entries/4KiB',
-    measure: () => ({ value: result(m, '4k').kernelEntries, comparison: structure(result(m, '4k')) }),
-  },
-]);
+const STREAMS: readonly SurveyStream[] = ['4k', '64k'];
+const STREAM_UNIT: Record<SurveyStream, string> = { '4k': '4KiB', '64k': '64KiB' };
+
+const tsel4BytesFigures: Figure[] = STREAMS.flatMap((w) =>
+  SURVEY_MOVES_BYTES.flatMap((m): Figure[] => [
+    {
+      name: `survey.${m}.${w}.mb_per_s`,
+      unit: 'MB/s',
+      measure: () => ({ value: result(m, w).mbPerS, comparison: linuxNote(m, w) }),
+    },
+    {
+      name: `survey.${m}.${w}.kernel_entries`,
+      unit: `entries/${STREAM_UNIT[w]}`,
+      measure: () => ({ value: result(m, w).kernelEntries, comparison: structure(result(m, w)) }),
+    },
+  ]),
+);
 
 const tsel4WakeFigures: Figure[] = SURVEY_WAKES.flatMap((m): Figure[] => [
   {
@@ -127,15 +132,18 @@ const linuxFigures: Figure[] = [
       return { value: v ?? Number.NaN, comparison: l.absent !== null ? `not measured: ${l.absent}` : `${LINUX_WHAT[n]}, native, one core` };
     },
   })),
-  ...LINUX_4K.map((n) => ({
-    name: `survey.linux.${n}.4k.mb_per_s`,
-    unit: 'MB/s',
-    measure: () => {
-      const l = linux();
-      const v = l.mb4k[n];
-      return { value: v ?? Number.NaN, comparison: l.absent !== null ? `not measured: ${l.absent}` : `${LINUX_WHAT[n]}, 4 KiB messages, native` };
-    },
-  })),
+  ...STREAMS.flatMap((w) =>
+    LINUX_4K.map((n) => ({
+      name: `survey.linux.${n}.${w}.mb_per_s`,
+      unit: 'MB/s',
+      measure: () => {
+        const l = linux();
+        const v = (w === '4k' ? l.mb4k : l.mb64k)[n];
+        const what = w === '4k' ? '4 KiB messages' : n === 'mq' ? '64 KiB as 8 messages of 8 KiB' : '64 KiB messages';
+        return { value: v ?? Number.NaN, comparison: l.absent !== null ? `not measured: ${l.absent}` : `${LINUX_WHAT[n]}, ${what}, native` };
+      },
+    })),
+  ),
 ];
 
 const linuxWakeFigures: Figure[] = ['shm', 'sem'].map((n) => ({

@@ -1,11 +1,14 @@
 /*
  * The Linux originals of the IPC survey (@tsel4/posix/linux builds and runs it for bench/ and apps/ipc-survey): a parent
  * and a forked child, both pinned to one core, ping-pong 8 bytes ROUNDS times over each mechanism,
- * and stream 4 KiB messages over the ones that move bytes. Prints one line per figure:
+ * and stream 4 KiB and 64 KiB messages over the ones that move bytes (16 MiB each by default; a
+ * POSIX queue carries 64 KiB as 8 messages of 8 KiB, the msgsize_max an unprivileged process
+ * may ask for). Prints one line per figure:
  *   pingpong8 <mechanism> <ns per round trip>
  *   4k <mechanism> <MB/s>
+ *   64k <mechanism> <MB/s>
  *   wake8 <mechanism> <ns per round of one waker waking 8 waiters and collecting their answers>
- * Build: cc -O2 -o survey-linux survey-linux.c -lrt; run: ./survey-linux [ROUNDS]
+ * Build: cc -O2 -o survey-linux survey-linux.c -lrt; run: ./survey-linux [ROUNDS] [4 KiB CHUNKS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,7 +35,9 @@
 
 static long rounds = 20000;
 #define CHUNK 4096
-static long chunks = 4096; /* 16 MiB streamed */
+#define BIG 65536
+#define MQ_PART 8192 /* the default /proc/sys/fs/mqueue/msgsize_max */
+static long chunks = 4096; /* 16 MiB streamed, in 4 KiB or 64 KiB messages */
 
 static double now_ns(void) {
   struct timespec ts;
@@ -105,19 +110,23 @@ static double eventfd_pp(void) {
   return fd_pingpong(e1, e2, e2, e1, 1);
 }
 
-static double pipe_4k(void) {
+/* MB/s of `n` messages of `size` bytes (4 KiB or 64 KiB) one way */
+static double pipe_stream(long size) {
   int p[2];
-  static char buf[CHUNK];
+  static char buf[BIG];
+  long n = chunks * CHUNK / size;
   if (pipe(p)) die("pipe");
   pid_t c = fork();
   if (c == 0) {
-    for (long i = 0; i < chunks; i++) full_read(p[0], buf, CHUNK);
+    for (long i = 0; i < n; i++) full_read(p[0], buf, size);
     _exit(0);
   }
   double t0 = now_ns();
-  for (long i = 0; i < chunks; i++) full_write(p[1], buf, CHUNK);
+  for (long i = 0; i < n; i++) full_write(p[1], buf, size);
   waitpid(c, NULL, 0);
-  return (double)chunks * CHUNK / ((now_ns() - t0) / 1e9) / 1e6;
+  close(p[0]);
+  close(p[1]);
+  return (double)n * size / ((now_ns() - t0) / 1e9) / 1e6;
 }
 
 /* ---- System V message queue ---- */
@@ -185,21 +194,24 @@ static double posixmq_pp(void) {
   return t;
 }
 
-static double posixmq_4k(void) {
-  mqd_t q = mq_make("/tsel4-survey-4k", CHUNK);
-  static char buf[CHUNK];
+static double posixmq_stream(long size) {
+  long part = size < MQ_PART ? size : MQ_PART;
+  long n = chunks * CHUNK / part; /* messages of `part` bytes, size / part per transfer */
+  mqd_t q = mq_make("/tsel4-survey-stream", part);
+  static char buf[MQ_PART];
   pid_t c = fork();
   if (c == 0) {
-    for (long i = 0; i < chunks; i++)
-      if (mq_receive(q, buf, CHUNK, NULL) < 0) die("mq_receive");
+    for (long i = 0; i < n; i++)
+      if (mq_receive(q, buf, part, NULL) < 0) die("mq_receive");
     _exit(0);
   }
   double t0 = now_ns();
-  for (long i = 0; i < chunks; i++)
-    if (mq_send(q, buf, CHUNK, 0)) die("mq_send");
+  for (long i = 0; i < n; i++)
+    if (mq_send(q, buf, part, 0)) die("mq_send");
   waitpid(c, NULL, 0);
-  double mbs = (double)chunks * CHUNK / ((now_ns() - t0) / 1e9) / 1e6;
-  mq_unlink("/tsel4-survey-4k");
+  double mbs = (double)n * part / ((now_ns() - t0) / 1e9) / 1e6;
+  mq_close(q);
+  mq_unlink("/tsel4-survey-stream");
   return mbs;
 }
 
@@ -235,7 +247,7 @@ static double sysvsem_pp(void) {
 struct shared {
   sem_t s1, s2;
   uint32_t ping, pong;
-  char data[CHUNK];
+  char data[BIG];
 };
 
 static struct shared *shared_map(void) {
@@ -303,26 +315,27 @@ static double shmfutex_pp(void) {
   return t;
 }
 
-static double shmfutex_4k(void) {
+static double shmfutex_stream(long size) {
   struct shared *sh = shared_map();
-  static char src[CHUNK], dst[CHUNK];
+  static char src[BIG], dst[BIG];
+  long n = chunks * CHUNK / size;
   pid_t c = fork();
   if (c == 0) {
-    for (long i = 0; i < chunks; i++) {
+    for (long i = 0; i < n; i++) {
       await_value(&sh->ping, (uint32_t)i + 1);
-      memcpy(dst, sh->data, CHUNK);
+      memcpy(dst, sh->data, size);
       set_wake(&sh->pong, (uint32_t)i + 1);
     }
     _exit(0);
   }
   double t0 = now_ns();
-  for (long i = 0; i < chunks; i++) {
-    memcpy(sh->data, src, CHUNK);
+  for (long i = 0; i < n; i++) {
+    memcpy(sh->data, src, size);
     set_wake(&sh->ping, (uint32_t)i + 1);
     await_value(&sh->pong, (uint32_t)i + 1);
   }
   waitpid(c, NULL, 0);
-  return (double)chunks * CHUNK / ((now_ns() - t0) / 1e9) / 1e6;
+  return (double)n * size / ((now_ns() - t0) / 1e9) / 1e6;
 }
 
 /* ---- one waker, WAKE_N waiters: futex wake of all, or WAKE_N POSIX sem posts ---- */
@@ -433,9 +446,12 @@ int main(int argc, char **argv) {
             {"posixsem", posixsem_pp}, {"shmfutex", shmfutex_pp},     {"kill", kill_pp},
             {"sigqueue", sigqueue_pp}};
   for (size_t i = 0; i < sizeof pp / sizeof pp[0]; i++) printf("pingpong8 %s %.1f\n", pp[i].name, pp[i].fn());
-  printf("4k pipe %.1f\n", pipe_4k());
-  printf("4k posixmq %.1f\n", posixmq_4k());
-  printf("4k shmfutex %.1f\n", shmfutex_4k());
+  printf("4k pipe %.1f\n", pipe_stream(CHUNK));
+  printf("4k posixmq %.1f\n", posixmq_stream(CHUNK));
+  printf("4k shmfutex %.1f\n", shmfutex_stream(CHUNK));
+  printf("64k pipe %.1f\n", pipe_stream(BIG));
+  printf("64k posixmq %.1f\n", posixmq_stream(BIG));
+  printf("64k shmfutex %.1f\n", shmfutex_stream(BIG));
   printf("wake8 shmfutex %.1f\n", wake8(0));
   printf("wake8 posixsem %.1f\n", wake8(1));
   return 0;

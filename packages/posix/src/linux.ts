@@ -2,7 +2,7 @@
  * The Linux side of the survey (Node only; imported as `@tsel4/posix/linux`, never from the
  * package's main entry): build c/survey-linux.c with the host's C compiler and run it. Each
  * mechanism ping-pongs 8 bytes between a parent and a forked child pinned to one core; pipe,
- * POSIX mq and shm+futex also stream 4 KiB messages; shm+futex and POSIX sem wake 8 waiters.
+ * POSIX mq and shm+futex also stream 4 KiB and 64 KiB messages; shm+futex and POSIX sem wake 8 waiters.
  * Without a compiler, or off Linux, the result says why and has no figures.
  */
 import { execFileSync } from 'node:child_process';
@@ -44,6 +44,8 @@ export interface LinuxSurvey {
   readonly pingpong8: Record<string, number>;
   /** MB/s of 4 KiB messages, by figure name. */
   readonly mb4k: Record<string, number>;
+  /** MB/s of 64 KiB messages, by figure name (POSIX mq: 8 messages of 8 KiB each). */
+  readonly mb64k: Record<string, number>;
   /** ns per round of one waker waking 8 waiters (shm: futex, sem: POSIX sem). */
   readonly wake8: Record<string, number>;
   /** Why there are no figures (no compiler, not Linux, the program failed), or null. */
@@ -52,9 +54,9 @@ export interface LinuxSurvey {
 
 const SOURCE = fileURLToPath(new URL('../c/survey-linux.c', import.meta.url));
 
-/** Build and run the Linux survey: `rounds` round trips per mechanism, `chunks` 4 KiB messages. */
+/** Build and run the Linux survey: `rounds` round trips per mechanism, `chunks` × 4 KiB streamed in 4 KiB and again in 64 KiB messages. */
 export function runLinuxSurvey(rounds = 20000, chunks = 4096, cc = process.env['CC'] ?? 'cc'): LinuxSurvey {
-  const none = (why: string): LinuxSurvey => ({ pingpong8: {}, mb4k: {}, wake8: {}, absent: why });
+  const none = (why: string): LinuxSurvey => ({ pingpong8: {}, mb4k: {}, mb64k: {}, wake8: {}, absent: why });
   if (process.platform !== 'linux') return none(`the host is ${process.platform}, not Linux`);
   const dir = mkdtempSync(join(tmpdir(), 'tsel4-survey-'));
   try {
@@ -73,6 +75,7 @@ export function runLinuxSurvey(rounds = 20000, chunks = 4096, cc = process.env['
     }
     const pingpong8: Record<string, number> = {};
     const mb4k: Record<string, number> = {};
+    const mb64k: Record<string, number> = {};
     const wake8: Record<string, number> = {};
     for (const line of out.split('\n')) {
       const [kind, mech, value] = line.trim().split(/\s+/);
@@ -80,9 +83,10 @@ export function runLinuxSurvey(rounds = 20000, chunks = 4096, cc = process.env['
       if (name === undefined || value === undefined) continue;
       if (kind === 'pingpong8') pingpong8[name] = Number(value);
       else if (kind === '4k') mb4k[name] = Number(value);
+      else if (kind === '64k') mb64k[name] = Number(value);
       else if (kind === 'wake8') wake8[name] = Number(value);
     }
-    return { pingpong8, mb4k, wake8, absent: null };
+    return { pingpong8, mb4k, mb64k, wake8, absent: null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
