@@ -39,6 +39,34 @@ export interface BoardSpec {
   readonly clockHz: number;
   /** Kernel timer tick in milliseconds (seL4's CONFIG_TIMER_TICK_MS, default 2). */
   readonly tickMs: number;
+  /**
+   * seL4's own boot-time memory map for this board, used when the board has exactly the RAM the
+   * kernel build's device tree described (the kernel's avail_p_regs are baked in at build time).
+   */
+  readonly sel4Boot?: Sel4BootMemory;
+}
+
+/**
+ * What seL4's boot code and the elfloader make of a board's physical memory (seL4: init_freemem,
+ * create_untypeds, arch_init_freemem; seL4_tools: the elfloader's load_images).
+ */
+export interface Sel4BootMemory {
+  /** The RAM size the kernel was built for. */
+  readonly ramBytes: number;
+  /** KERNEL_ELF_PADDR_BASE: where the elfloader puts the kernel image. */
+  readonly kernelImageBase: number;
+  /**
+   * ki_end - KERNEL_ELF_PADDR_BASE and ki_boot_end - KERNEL_ELF_PADDR_BASE. These depend on the
+   * compiled kernel; the values here are estimates (see the board's comment).
+   */
+  readonly kernelImageBytes: number;
+  readonly kernelBootBytes: number;
+  /** Kernel device frames the kernel keeps for itself (map_kernel_devices: not userAvailable). */
+  readonly kernelDeviceFrames: readonly { readonly base: number; readonly size: number }[];
+  /** CONFIG_PADDR_USER_DEVICE_TOP: device untypeds cover [0, this) outside RAM and the above. */
+  readonly paddrUserDeviceTop: number;
+  /** Bytes of the device tree blob the elfloader hands the kernel (copied right after the kernel). */
+  readonly dtbBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -102,6 +130,22 @@ export const BOARDS: Readonly<Record<BoardName, BoardSpec>> = {
     timerIrq: 96,
     clockHz: 10_000_000,
     tickMs: 2,
+    // seL4 16.0.0 built for QEMU virt with -m 3072 (the reference runs): avail_p_regs is the whole
+    // RAM (physBase 0x80000000, nothing kept back for OpenSBI), the kernel at physBase + 64 MiB,
+    // the PLIC (0x600000 bytes on QEMU 7.2) kept as three 2 MiB kernel device frames, device
+    // untypeds up to 2^39 (KernelPaddrUserTop for Sv39), a 4421-byte device tree (the length
+    // the reference runs' extraLen 4437 implies). The kernel image's size and its boot part are
+    // not known from the reference runs (they print no addresses); 0x36000 and 0x7000 are
+    // estimates of a riscv64 debug kernel that give seL4's untyped count (60) exactly.
+    sel4Boot: {
+      ramBytes: 3072 * MiB,
+      kernelImageBase: 0x84000000,
+      kernelImageBytes: 0x36000,
+      kernelBootBytes: 0x7000,
+      kernelDeviceFrames: [{ base: 0x0c000000, size: 0x600000 }],
+      paddrUserDeviceTop: 2 ** 39,
+      dtbBytes: 4421,
+    },
   },
 };
 

@@ -13,6 +13,12 @@
  * as untyped caps: each free region split into the largest naturally aligned power-of-two blocks,
  * device regions first. Boot caps are originals (revocable, no parent), and boot untypeds are
  * marked full, so their first Retype starts from their bottom.
+ *
+ * A board that describes seL4's own boot memory (BoardSpec.sel4Boot, qemu-riscv-virt with the
+ * 3 GiB seL4's reference kernel was built for) boots as seL4 does there instead (bootmem.ts): the
+ * kernel image and a device tree below the root task's image, the root server objects at the top
+ * of RAM in seL4's allocation order, extra bootinfo frames holding an FDT header and the device
+ * tree (mapped after the bootinfo frame, caps in extraBIPages), and seL4's untyped list.
  */
 
 import {
@@ -73,6 +79,7 @@ import { type Kernel, SchedulerAction } from './kernel.js';
 import { setReg } from './registers.js';
 import { setIRQState } from './irq.js';
 import { indexAt } from './vspace.js';
+import { extraBiSizeBits, minimalFdt, planSel4Memory, SEL4_BOOTINFO_HEADER_FDT, type Sel4MemoryPlan } from './bootmem.js';
 
 /** Where the root task lives in its address space, and where it starts. */
 export interface BootOptions {
@@ -194,6 +201,75 @@ function nPaging(k: Kernel, start: number, end: number): number {
   return n;
 }
 
+/** A little-endian word at `paddr`. */
+function writeWord(k: Kernel, paddr: number, value: number): void {
+  const bytes = new Uint8Array(k.wordBits / 8);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(value / 2 ** (8 * i)) & 0xff;
+  k.memory.writeBytes(paddr, bytes);
+}
+
+/** Where seL4 puts each root server object, and the device tree it passes. */
+interface Sel4Placement {
+  readonly plan: Sel4MemoryPlan;
+  readonly cnode: number;
+  readonly vspace: number;
+  readonly asidPool: number;
+  readonly ipcBuffer: number;
+  readonly bootInfo: number;
+  readonly extraBi: number;
+  readonly paging: number;
+  readonly tcb: number;
+  readonly dtb: Uint8Array;
+}
+
+/** seL4: arch_init_freemem, init_freemem and create_rootserver_objects, on a board that says how. */
+function placeAsSel4(k: Kernel, m: NonNullable<Kernel['board']['spec']['sel4Boot']>, imagePages: number, itStart: number, itEnd: number, extraBits: number): Sel4Placement {
+  const o = k.arch.objects;
+  const ram0 = k.board.ram[0]!;
+  const cnodeBits = k.config.rootCNodeSizeBits + o.slotBits;
+  const n = nPaging(k, itStart, itEnd);
+  // seL4: calculate_rootserver_size, rootserver_max_size_bits
+  const size =
+    2 ** cnodeBits + 2 ** o.tcbBits + 2 * 2 ** o.pageBits + 2 ** o.asidPoolBits + (extraBits > 0 ? 2 ** extraBits : 0) +
+    2 ** o.vspaceBits + n * 2 ** o.pageTableBits;
+  const maxBits = Math.max(cnodeBits, o.vspaceBits, extraBits);
+  const plan = planSel4Memory(m, { start: ram0.base, end: ram0.base + ram0.size }, o.pageBits, imagePages * 2 ** o.pageBits, size, maxBits, o.minUntypedBits, o.maxUntypedBits);
+  // seL4: create_rootserver_objects, in its order
+  let at = plan.rootserverStart;
+  const take = (bits: number, count = 1) => {
+    const a = at;
+    at += count * 2 ** bits;
+    return a;
+  };
+  let extraBi = -1;
+  const maybeExtra = (cmpBits: number) => {
+    if (extraBits > 0 && extraBits >= cmpBits && extraBi < 0) extraBi = take(extraBits);
+  };
+  maybeExtra(maxBits);
+  let cnode: number;
+  let vspace: number;
+  if (cnodeBits > o.vspaceBits) {
+    cnode = take(cnodeBits);
+    maybeExtra(o.vspaceBits);
+    vspace = take(o.vspaceBits);
+  } else {
+    vspace = take(o.vspaceBits);
+    maybeExtra(cnodeBits);
+    cnode = take(cnodeBits);
+  }
+  maybeExtra(o.pageBits);
+  const asidPool = take(o.asidPoolBits);
+  const ipcBuffer = take(o.pageBits);
+  const bootInfo = take(o.pageBits);
+  let tcb = o.tcbBits >= o.pageTableBits ? take(o.tcbBits) : -1;
+  const paging = take(o.pageTableBits, n);
+  if (tcb < 0) tcb = take(o.tcbBits);
+  // the device tree the elfloader copied after the kernel image
+  const dtb = minimalFdt(m.dtbBytes, { base: ram0.base, size: ram0.size }, 'riscv-virtio');
+  k.memory.writeBytes(plan.dtbPaddr, dtb);
+  return { plan, cnode, vspace, asidPool, ipcBuffer, bootInfo, extraBi, paging, tcb, dtb };
+}
+
 /** Boot the kernel: make the idle thread and the root task, and hand out all memory. */
 export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   const arch = k.arch;
@@ -212,26 +288,38 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   // seL4: the IPC buffer right after the image, the bootinfo frame after it
   const ipcBufferVaddr = imageEnd;
   const bootInfoVaddr = ipcBufferVaddr + pageSize;
-  const itEnd = bootInfoVaddr + pageSize;
+  // seL4 boot memory: the board's, when it has the RAM the kernel was built for
+  const sb = k.board.spec.sel4Boot;
+  const sel4 = sb !== undefined && k.board.ram.length === 1 && k.board.ramBytes === sb.ramBytes ? sb : undefined;
+  // extra bootinfo (seL4: try_init_kernel): one FDT header and the device tree
+  const headerBytes = 2 * (k.wordBits / 8);
+  const extraSize = sel4 === undefined ? 0 : headerBytes + sel4.dtbBytes;
+  const extraBits = extraBiSizeBits(extraSize, o.pageBits);
+  const extraVaddr = bootInfoVaddr + pageSize;
+  const itEnd = extraSize > 0 ? extraVaddr + 2 ** extraBits : bootInfoVaddr + pageSize;
   if (itEnd > g.userTop) throw new RangeError('boot: the root image does not fit below the top of user space');
   const radix = k.config.rootCNodeSizeBits;
   const need = imagePages * pageSize + 2 ** (radix + o.slotBits) + (nPaging(k, imageVaddr, itEnd) + 8) * pageSize;
-  if (imageBytes + need + 0x40000 > ram0.size) {
+  if (sel4 === undefined && imageBytes + need + 0x40000 > ram0.size) {
     throw new RangeError(`boot: ${k.board.name} has too little RAM for the kernel and the root task`);
   }
-  const alloc = new BootAllocator(ram0.base + imageBytes);
+  const p = sel4 === undefined ? null : placeAsSel4(k, sel4, imagePages, imageVaddr, itEnd, extraBits);
+  const alloc = new BootAllocator(p === null ? ram0.base + imageBytes : p.plan.kernelDataPaddr);
 
   // --- the root task's image, as the boot loader left it
   const imageFrames: Frame[] = [];
-  for (let i = 0; i < imagePages; i++) imageFrames.push(new Frame(alloc.alloc(o.pageBits), o.pageBits, false));
+  for (let i = 0; i < imagePages; i++) {
+    imageFrames.push(new Frame(p === null ? alloc.alloc(o.pageBits) : p.plan.imagePaddr + i * pageSize, o.pageBits, false));
+  }
 
   // --- the root task's objects (seL4: create_rootserver_objects, in its order)
-  const cnode = new CNodeObj(alloc.alloc(radix + o.slotBits), radix, o.slotBits);
-  const vspace = new PagingObject(alloc.alloc(o.vspaceBits), o.vspaceBits, k.vspaceRootKind, 2 ** (o.vspaceBits - arch.wordSizeBits));
-  const asidPool = new AsidPool(alloc.alloc(o.asidPoolBits), o.asidPoolBits, 2 ** g.seL4_ASIDPoolIndexBits);
-  const ipcFrame = new Frame(alloc.alloc(o.pageBits), o.pageBits, false);
-  const biFrame = new Frame(alloc.alloc(o.pageBits), o.pageBits, false);
+  const cnode = new CNodeObj(p?.cnode ?? alloc.alloc(radix + o.slotBits), radix, o.slotBits);
+  const vspace = new PagingObject(p?.vspace ?? alloc.alloc(o.vspaceBits), o.vspaceBits, k.vspaceRootKind, 2 ** (o.vspaceBits - arch.wordSizeBits));
+  const asidPool = new AsidPool(p?.asidPool ?? alloc.alloc(o.asidPoolBits), o.asidPoolBits, 2 ** g.seL4_ASIDPoolIndexBits);
+  const ipcFrame = new Frame(p?.ipcBuffer ?? alloc.alloc(o.pageBits), o.pageBits, false);
+  const biFrame = new Frame(p?.bootInfo ?? alloc.alloc(o.pageBits), o.pageBits, false);
   for (const obj of [cnode, vspace, asidPool, ipcFrame, biFrame, ...imageFrames]) k.memory.zero(obj.addr, 2 ** obj.sizeBits);
+  const pagingAlloc = p === null ? alloc : new BootAllocator(p.paging);
 
   // --- the root CNode and the initial caps (seL4: create_root_cnode, ...)
   const rootCap = cnodeCap(cnode, radix, k.wordBits - radix, 0, 0);
@@ -248,11 +336,21 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   const vspaceCap = pageTableCapMapped(pageTableCap(vspace), IT_ASID, 0);
   writeSlot(slot(seL4_CapInitThreadVSpace), vspaceCap);
   const pagingStart = next;
-  createItAddressSpace(k, vspace, imageVaddr, itEnd, alloc, provide, IT_ASID);
+  createItAddressSpace(k, vspace, imageVaddr, itEnd, pagingAlloc, provide, IT_ASID);
   const userImagePaging = region(pagingStart);
   writeSlot(slot(seL4_CapBootInfoFrame), mapItFrame(k, vspace, biFrame, bootInfoVaddr, IT_ASID));
-  // tsel4 passes no extra bootinfo: the region is empty
-  const extraBIPages = region(next);
+  // --- extra bootinfo: the FDT header and the device tree, one frame cap per page it covers
+  const extraStart = next;
+  if (p !== null && extraSize > 0) {
+    k.memory.zero(p.extraBi, 2 ** extraBits);
+    writeWord(k, p.extraBi, SEL4_BOOTINFO_HEADER_FDT);
+    writeWord(k, p.extraBi + headerBytes / 2, extraSize);
+    k.memory.writeBytes(p.extraBi + headerBytes, p.dtb);
+    for (let off = 0; off < extraSize; off += pageSize) {
+      provide(mapItFrame(k, vspace, new Frame(p.extraBi + off, o.pageBits, false), extraVaddr + off, IT_ASID));
+    }
+  }
+  const extraBIPages = region(extraStart);
   writeSlot(slot(seL4_CapInitThreadIPCBuffer), mapItFrame(k, vspace, ipcFrame, ipcBufferVaddr, IT_ASID));
   const framesStart = next;
   imageFrames.forEach((f, i) => provide(mapItFrame(k, vspace, f, imageVaddr + i * pageSize, IT_ASID)));
@@ -265,7 +363,7 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
   k.asidTable[0] = asidPool;
 
   // --- the root task's TCB and the idle thread
-  const rootTcb = new Tcb(alloc.alloc(o.tcbBits), o.tcbBits, new ThreadContext(arch), k.config.timeSlice, 'rootserver');
+  const rootTcb = new Tcb(p?.tcb ?? alloc.alloc(o.tcbBits), o.tcbBits, new ThreadContext(arch), k.config.timeSlice, 'rootserver');
   const idle = new Tcb(alloc.alloc(o.tcbBits), o.tcbBits, new ThreadContext(arch), k.config.timeSlice, 'idle_thread');
 
   // --- the idle thread (seL4: create_idle_thread, configureIdleThread)
@@ -314,12 +412,24 @@ export function bootKernel(k: Kernel, opts: BootOptions): BootResult {
       list.push({ paddr: b.base, sizeBits: b.bits, isDevice: isDevice ? 1 : 0 });
     }
   };
-  for (const d of k.board.devices) add(d.base, d.base + d.size, true);
-  add(alloc.end, ram0.base + ram0.size, false);
-  for (const r of k.board.ram.slice(1)) add(r.base, r.base + r.size, false);
+  if (p === null) {
+    for (const d of k.board.devices) add(d.base, d.base + d.size, true);
+    add(alloc.end, ram0.base + ram0.size, false);
+    for (const r of k.board.ram.slice(1)) add(r.base, r.base + r.size, false);
+  } else {
+    // seL4: create_untypeds, as planned (the blocks are seL4's, not splitRegion's)
+    for (const b of p.plan.untypeds) {
+      if (list.length >= MAX_BOOTINFO_UNTYPED_CAPS) {
+        k.debug('Kernel init: Too many untyped regions for boot info');
+        continue;
+      }
+      provide(untypedCap(b.base, b.bits, 2 ** b.bits, b.isDevice));
+      list.push({ paddr: b.base, sizeBits: b.bits, isDevice: b.isDevice ? 1 : 0 });
+    }
+  }
 
   const bootInfo: seL4_BootInfo = {
-    extraLen: 0,
+    extraLen: extraSize,
     nodeID: 0,
     numNodes: 1,
     numIOPTLevels: 0,

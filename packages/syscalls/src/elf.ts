@@ -7,9 +7,10 @@
  * after that, a0 = the bootinfo address, pc = the ELF entry. The root task and every thread it
  * starts run on the RISC-V CPU (rv64thread.ts).
  *
- * Not here yet: the extra bootinfo (seL4 passes the device tree there, id 6 = FDT; the region is
- * empty on tsel4), and the exact memory map and untyped list of seL4 on QEMU virt with 3 GiB (the
- * board's own map is used, with 3 GiB of RAM by default).
+ * With the default 3 GiB the board boots as seL4 does on QEMU virt with the RAM its reference
+ * kernel was built for (hal's BoardSpec.sel4Boot, kernel bootmem.ts): seL4's untyped list, the root
+ * server objects at the top of RAM, and extra bootinfo (an FDT header, id 6, and a device tree)
+ * after the bootinfo frame. Another RAM size uses the board's own map and no extra bootinfo.
  */
 import { parseElf } from '@tsel4/rv64';
 import { Access, newTranslation, translateUser } from '@tsel4/kernel';
