@@ -9,7 +9,9 @@
  * translate (39, 30, 21). Mapping a 4 KiB frame over an existing 4 KiB mapping replaces it, as
  * seL4 does on x86; a large or huge page over a table is DeleteFirst. tsel4 has no IOMMU
  * hardware, so no IOSpace cap exists: MapIO and IOPageTable_Map go as far as seL4 goes before it
- * needs one.
+ * needs one. Labels are those of the machine's build (x86_64Labels(config)): without CONFIG_IOMMU
+ * the IOMMU methods have none (their cases never match: IllegalOperation, as in seL4 where the
+ * #ifdef leaves them out) and the labels after them are lower.
  */
 
 import {
