@@ -21,10 +21,12 @@ import {
   methodErrors,
   messageLayout,
   methodsOf,
+  ARCH_METHODS,
+  conditionToCpp,
+  GENERIC_METHODS,
   MSGINFO_CAPSUNWRAPPED_BITS,
   MSGINFO_EXTRACAPS_BITS,
   MSGINFO_LENGTH_BITS,
-  nInvocationLabels,
   OBJECT_TYPES,
   seL4_X86_IOPageTableObject_NoIOMMU,
   type Param,
@@ -204,17 +206,27 @@ function syscalls(): string {
   return [NOTE('System call numbers of the classic kernel.'), enumBlock('seL4_Syscall_ID', Object.entries(SYSCALLS))].join('\n');
 }
 
+/**
+ * The label enums as libsel4's invocation_header_gen.py writes them: a method the interface XML
+ * guards with a build option sits inside `#if`, so the labels after it close up when the option
+ * is off. The numbers in the comments are those of this header's configuration (no CONFIG_IOMMU);
+ * a C program for an IOMMU build defines CONFIG_IOMMU before including it (cc -DCONFIG_IOMMU) and
+ * runs on a pc99 machine made with `iommu: true`.
+ */
 function invocationLabels(): string {
-  const methods = methodsOf('x86_64');
-  const generic = methods.filter((m) => m.labelNumber < nInvocationLabels);
-  const arch = methods.filter((m) => m.labelNumber >= nInvocationLabels);
+  const numbers = new Map(methodsOf('x86_64').map((m) => [m.label, m.labelNumber]));
+  const entry = (m: Method, first: string | null): string[] => {
+    const n = numbers.get(m.label);
+    const line = `    ${m.label}${first === null ? '' : ` = ${first}`}, /* ${n === undefined ? 'not in the default build' : n} */`;
+    return m.condition === undefined ? [line] : [`#if ${conditionToCpp(m.condition)}`, line, '#endif'];
+  };
   const lines = [NOTE('Invocation labels: the label of a message to a kernel object says which operation it asks for.')];
   lines.push('enum invocation_label {', '    InvalidInvocation = 0,');
-  for (const m of generic) lines.push(`    ${m.label} = ${m.labelNumber},`);
-  lines.push(`    nInvocationLabels = ${nInvocationLabels},`, '};', '');
+  GENERIC_METHODS.forEach((m, i) => lines.push(...entry(m, i === 0 ? '1' : null)));
+  lines.push('    nInvocationLabels', '};', '');
   lines.push('enum arch_invocation_label {');
-  for (const m of arch) lines.push(`    ${m.label} = ${m.labelNumber},`);
-  lines.push(`    nArchInvocationLabels = ${methods.length + 1},`, '};', '');
+  ARCH_METHODS.x86_64.forEach((m, i) => lines.push(...entry(m, i === 0 ? 'nInvocationLabels' : null)));
+  lines.push(`    nArchInvocationLabels /* ${methodsOf('x86_64').length + 1} */`, '};', '');
   return lines.join('\n');
 }
 
@@ -755,7 +767,10 @@ function stub(m: Method, a: Arch): string {
 }
 
 function client(a: Arch): string {
-  const methods = methodsOf(a.name);
+  // every method of the table; one the XML guards with an option is inside `#if`, as in libsel4
+  const methods = [...GENERIC_METHODS, ...ARCH_METHODS[a.name]];
+  const guard = (m: Method, text: string): string =>
+    m.condition === undefined ? text : `#if ${conditionToCpp(m.condition)}\n${text}\n#endif`;
   const out = [
     NOTE('Every kernel-object invocation of the interface table for x86_64, as a C stub.'),
     '#include <sel4/types.h>',
@@ -767,7 +782,7 @@ function client(a: Arch): string {
     for (const r of m.results) if (r.type !== 'seL4_UserContext') out.push(`    ${cType(r)} ${r.name};`);
     out.push(`} ${resultStructName(m)};`, '');
   }
-  for (const m of methods) out.push(stub(m, a));
+  for (const m of methods) out.push(guard(m, stub(m, a)));
   return out.join('\n');
 }
 

@@ -201,6 +201,36 @@ int main(void) {
     });
   });
 
+  it('number the x86_64 labels of a build without CONFIG_IOMMU, and of one with it under -DCONFIG_IOMMU', () => {
+    // libsel4's enum puts each IOMMU method inside #if defined(CONFIG_IOMMU), so the labels after
+    // them close up unless the program is compiled with the option (for a machine made with iommu: true)
+    const all = [...L.GENERIC_METHODS, ...L.ARCH_METHODS.x86_64];
+    const src = [
+      '#include <sel4/sel4.h>',
+      '#include <stdio.h>',
+      'int main(void) {',
+      ...all.map((m) =>
+        m.condition === undefined
+          ? `  printf("${m.label} %d\\n", (int)${m.label});`
+          : `#if ${L.conditionToCpp(m.condition)}\n  printf("${m.label} %d\\n", (int)${m.label});\n#endif`,
+      ),
+      '  printf("nArchInvocationLabels %d\\n", (int)nArchInvocationLabels);',
+      '  return 0;',
+      '}',
+    ].join('\n');
+    const expected = (config: L.KernelConfig) => {
+      const ms = L.methodsOf('x86_64', config);
+      return [...ms.map((m) => `${m.label} ${m.labelNumber}`), `nArchInvocationLabels ${ms.length + 1}`].join('\n') + '\n';
+    };
+    const plain = compileAndRun(src);
+    expect(plain).toBe(expected({}));
+    expect(plain).toContain('X86PageGetAddress 41\nX86ASIDControlMakePool 42\nX86ASIDPoolAssign 43\nX86IOPortControlIssue 44\nX86IOPortIn8 45\n');
+    const iommu = compileAndRun(src, ['-DCONFIG_IOMMU']);
+    expect(iommu).toBe(expected({ iommu: true }));
+    expect(iommu).toContain('X86PageMapIO 43\nX86PageGetAddress 44\n');
+    expect(iommu).toContain('X86IOPortControlIssue 47\nX86IOPortIn8 48\n');
+  });
+
   it('agree with the bridge shim on the slot and control page layout', () => {
     const out = compileAndRun(
       `#include "bridge.h"

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArchName } from '@tsel4/hal';
-import { ARCH_METHODS, GENERIC_METHODS, type LabelName, type Method, type Param, stubName } from '../src/interface.js';
+import { ARCH_METHODS, conditionToCpp, GENERIC_METHODS, type LabelName, type Method, type Param, stubName } from '../src/interface.js';
 import { methodErrors } from '../src/methoderrors.js';
 
 const TS_TYPES: Record<string, string> = {
@@ -76,7 +76,11 @@ export function generate(): string {
     const sig = ['_service: seL4_CPtr', ...params].join(', ');
     const where = archs.length === 0 ? 'every arch' : archs.join(', ');
     const args = `[${m.params.map((p) => p.name).join(', ')}]`;
-    out.push('/**', ` * ${name} (invocation label ${m.label}; on ${where}).`, ...errorDoc(m.label).map((l) => ` *${l === '' ? '' : ' '}${l}`), ' */');
+    const cond =
+      m.condition === undefined
+        ? []
+        : [` * Only in a kernel built with ${conditionToCpp(m.condition)}; on another the stub sends InvalidInvocation and the kernel answers IllegalOperation.`];
+    out.push('/**', ` * ${name} (invocation label ${m.label}; on ${where}).`, ...cond, ...errorDoc(m.label).map((l) => ` *${l === '' ? '' : ' '}${l}`), ' */');
     if (outWords.length === 0 && outStructs.length === 0) {
       out.push(`export function ${name}(${sig}): Syscall<number> {`);
       out.push(`  return invokeMethod('${m.iface}', '${m.name}', _service, ${args});`);

@@ -6,9 +6,12 @@
  *
  * A method is written as a line of parameters, `name:Type`, with a `*` after the type for a
  * capability argument (passed in caps_or_badges, not in a message register) and `>` before the
- * name for an output. Conditions of the default configuration of each arch are applied here:
- * classic kernel, one core, no hardware debug API, x86_64 with IOMMU and no VT-x, ARM without
- * hypervisor or SMMU, RISC-V Sv39.
+ * name for an output. A method the interface XML guards with a build option carries that
+ * `<condition>` as its `condition` (x86: CONFIG_IOMMU); seL4's invocation_header_gen.py puts such a
+ * label inside `#if`, so every label after it is numbered one less in a build without the option.
+ * methodsOf/archLabels number the labels of one KernelConfig (default: every option off, seL4's
+ * default build). Options tsel4 never builds with are applied here instead: classic kernel, one
+ * core, no hardware debug API, x86_64 without VT-x, ARM without hypervisor or SMMU, RISC-V Sv39.
  *
  * Message packing follows libsel4's stub generator: parameters go in order; each is aligned to
  * min(its size, a word); word-sized ones take a whole message register, small ones (Bool 1 bit,
@@ -41,6 +44,55 @@ export interface Param {
   readonly cap: boolean;
 }
 
+/** A build option a method's label can depend on (seL4's CONFIG_* in the interface XML). */
+export type ConfigVar = 'CONFIG_IOMMU' | 'CONFIG_KERNEL_MCS';
+
+/** A method's `<condition>`: an option, its negation, or all/any of several (seL4: condition.py). */
+export type Condition =
+  | { readonly config: ConfigVar }
+  | { readonly not: Condition }
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] };
+
+/** The build options of a kernel, as far as label numbering goes (absent: off). */
+export interface KernelConfig {
+  /** CONFIG_IOMMU (x86; BoardOptions.iommu). */
+  readonly iommu?: boolean;
+  /** CONFIG_KERNEL_MCS (no method carries it yet: the table is the classic kernel's). */
+  readonly mcs?: boolean;
+}
+
+const CONFIG_FIELD: Readonly<Record<ConfigVar, keyof KernelConfig>> = { CONFIG_IOMMU: 'iommu', CONFIG_KERNEL_MCS: 'mcs' };
+
+/** seL4's default build: every option of KernelConfig off. */
+export const DEFAULT_KERNEL_CONFIG: KernelConfig = {};
+
+/** Whether `cond` holds in `config` (no condition: always). */
+export function conditionHolds(cond: Condition | undefined, config: KernelConfig): boolean {
+  if (cond === undefined) return true;
+  if ('config' in cond) return config[CONFIG_FIELD[cond.config]] === true;
+  if ('not' in cond) return !conditionHolds(cond.not, config);
+  if ('all' in cond) return cond.all.every((c) => conditionHolds(c, config));
+  return cond.any.some((c) => conditionHolds(c, config));
+}
+
+/** `cond` as a C preprocessor expression, as seL4's condition_to_cpp writes it. */
+export function conditionToCpp(cond: Condition): string {
+  if ('config' in cond) return `defined(${cond.config})`;
+  if ('not' in cond) return `!(${conditionToCpp(cond.not)})`;
+  const parts = ('all' in cond ? cond.all : cond.any).map((c) => `(${conditionToCpp(c)})`);
+  return parts.join('all' in cond ? ' && ' : ' || ');
+}
+
+const CONFIG_FIELDS = Object.values(CONFIG_FIELD);
+
+/** A number naming the options `config` turns on (one bit each; computed without allocating). */
+function configKey(config: KernelConfig): number {
+  let key = 0;
+  for (let i = 0; i < CONFIG_FIELDS.length; i++) if (config[CONFIG_FIELDS[i]!] === true) key |= 1 << i;
+  return key;
+}
+
 /** One object invocation; `Lb` is its label name and `S` its parameter line, as literal types. */
 export interface Method<Lb extends string = string, S extends readonly string[] = readonly string[]> {
   /** C interface (the invoked cap's type): 'seL4_CNode'. */
@@ -55,6 +107,8 @@ export interface Method<Lb extends string = string, S extends readonly string[] 
   readonly params: readonly Param[];
   /** Outputs (returned in the reply's message registers). */
   readonly results: readonly Param[];
+  /** The build options the method exists under (the XML's `<condition>`); absent: always. */
+  readonly condition?: Condition;
 }
 
 /** The full C name of a method's stub: seL4_CNode_Mint. */
@@ -87,6 +141,13 @@ function method<const Lb extends string, const S extends readonly string[]>(
   }
   return { iface, name, label, spec, params, results };
 }
+
+/** `m` present only in builds where `condition` holds (the XML's `<condition>`). */
+function when<M extends Method>(condition: Condition, m: M): M {
+  return { ...m, condition };
+}
+
+const IOMMU: Condition = { config: 'CONFIG_IOMMU' };
 
 // ---------------------------------------------------------------------------------------------
 // Generic methods (libsel4/include/interfaces/object-api.xml), classic configuration.
@@ -161,11 +222,11 @@ function x86Arch(ia32: boolean) {
       : []),
     method('seL4_X86_PageTable', 'Map', 'X86PageTableMap', `vspace:seL4_CPtr* vaddr:${W} attr:${X86_VMA}`),
     method('seL4_X86_PageTable', 'Unmap', 'X86PageTableUnmap'),
-    method('seL4_X86_IOPageTable', 'Map', 'X86IOPageTableMap', `iospace:seL4_X86_IOSpace* ioaddr:${W}`),
-    method('seL4_X86_IOPageTable', 'Unmap', 'X86IOPageTableUnmap'),
+    when(IOMMU, method('seL4_X86_IOPageTable', 'Map', 'X86IOPageTableMap', `iospace:seL4_X86_IOSpace* ioaddr:${W}`)),
+    when(IOMMU, method('seL4_X86_IOPageTable', 'Unmap', 'X86IOPageTableUnmap')),
     method('seL4_X86_Page', 'Map', 'X86PageMap', `vspace:seL4_CPtr* vaddr:${W} rights:seL4_CapRights_t attr:${X86_VMA}`),
     method('seL4_X86_Page', 'Unmap', 'X86PageUnmap'),
-    method('seL4_X86_Page', 'MapIO', 'X86PageMapIO', `iospace:seL4_X86_IOSpace* rights:seL4_CapRights_t ioaddr:${W}`),
+    when(IOMMU, method('seL4_X86_Page', 'MapIO', 'X86PageMapIO', `iospace:seL4_X86_IOSpace* rights:seL4_CapRights_t ioaddr:${W}`)),
     method('seL4_X86_Page', 'GetAddress', 'X86PageGetAddress', `>paddr:${W}`),
     method('seL4_X86_ASIDControl', 'MakePool', 'X86ASIDControlMakePool',
       `untyped:seL4_Untyped* root:seL4_CNode* index:${W} depth:seL4_Uint8`),
@@ -252,7 +313,7 @@ export const ARCH_METHODS: Readonly<Record<ArchName, readonly Method[]>> = {
   aarch32: AARCH32_METHODS,
 };
 
-/** Number of generic labels, counting InvalidInvocation at 0 (seL4's nInvocationLabels). */
+/** Number of generic labels, counting InvalidInvocation at 0 (seL4's nInvocationLabels; no generic method is conditional yet). */
 export const nInvocationLabels = GENERIC_METHODS.length + 1;
 
 // ---------------------------------------------------------------------------------------------
@@ -264,18 +325,55 @@ type LabelsOf<T extends readonly AnyMethod[]> = T[number]['label'];
 /** Label names of the generic methods (their numbers are the same on every arch). */
 export type GenericLabelName = LabelsOf<typeof GENERIC_METHODS>;
 
-function labelTable<const T extends readonly AnyMethod[]>(methods: T, first: number): Readonly<Record<LabelsOf<T>, number>> {
-  return Object.fromEntries(methods.map((m, i) => [m.label, first + i])) as Record<LabelsOf<T>, number>;
+/**
+ * A method that a configuration leaves out has this label number in that configuration's label
+ * object: no message carries a negative label, so a decoder's `case` for it never matches (as its
+ * `#ifdef` leaves the case out of seL4's decoder).
+ */
+export const NO_LABEL = -1;
+
+/** methodsOf's lists, by arch and configuration. */
+const numbered = new Map<string, readonly NumberedMethod[]>();
+
+function labelTable<const T extends readonly AnyMethod[]>(
+  arch: ArchName,
+  methods: T,
+  config: KernelConfig,
+): Readonly<Record<LabelsOf<T>, number>> {
+  const out: Record<string, number> = Object.fromEntries(methods.map((m) => [m.label, NO_LABEL]));
+  for (const m of methodsOf(arch, config)) if (m.label in out) out[m.label] = m.labelNumber;
+  return out as Record<LabelsOf<T>, number>;
 }
 
-/** The generic invocation labels (seL4's enum invocation_label), by name. */
-export const GenericLabel = labelTable(GENERIC_METHODS, 1);
-/** The arch invocation labels of each arch (seL4's enum arch_invocation_label), by name. */
-export const X86_64Label = labelTable(X86_64_METHODS, nInvocationLabels);
-export const AArch64Label = labelTable(AARCH64_METHODS, nInvocationLabels);
-export const RISCV64Label = labelTable(RISCV64_METHODS, nInvocationLabels);
-export const IA32Label = labelTable(IA32_METHODS, nInvocationLabels);
-export const AArch32Label = labelTable(AARCH32_METHODS, nInvocationLabels);
+function labelCache<const T extends readonly AnyMethod[]>(arch: ArchName, methods: T) {
+  const byConfig = new Map<number, Readonly<Record<LabelsOf<T>, number>>>();
+  return (config: KernelConfig = DEFAULT_KERNEL_CONFIG): Readonly<Record<LabelsOf<T>, number>> => {
+    const key = configKey(config);
+    let t = byConfig.get(key);
+    if (t === undefined) {
+      t = labelTable(arch, methods, config);
+      byConfig.set(key, t);
+    }
+    return t;
+  };
+}
+
+/** The generic invocation labels (seL4's enum invocation_label) of a configuration, by name. */
+export const genericLabels = labelCache('x86_64', GENERIC_METHODS);
+/** The arch invocation labels (seL4's enum arch_invocation_label) of a configuration, by name. */
+export const x86_64Labels = labelCache('x86_64', X86_64_METHODS);
+export const aarch64Labels = labelCache('aarch64', AARCH64_METHODS);
+export const riscv64Labels = labelCache('riscv64', RISCV64_METHODS);
+export const ia32Labels = labelCache('ia32', IA32_METHODS);
+export const aarch32Labels = labelCache('aarch32', AARCH32_METHODS);
+
+/** The labels of seL4's default build (no IOMMU, classic kernel); the kernel's decoders use x86_64Labels(config). */
+export const GenericLabel = genericLabels();
+export const X86_64Label = x86_64Labels();
+export const AArch64Label = aarch64Labels();
+export const RISCV64Label = riscv64Labels();
+export const IA32Label = ia32Labels();
+export const AArch32Label = aarch32Labels();
 
 /** Every method of the table, with its label and parameter names as literal types. */
 export type TableMethod =
@@ -325,33 +423,38 @@ export interface NumberedMethod extends Method {
   readonly labelNumber: number;
 }
 
-const numbered = new Map<ArchName, readonly NumberedMethod[]>();
-
-/** Every method available on `arch`, with label numbers as seL4 16.0.0 numbers them. */
-export function methodsOf(arch: ArchName): readonly NumberedMethod[] {
-  let list = numbered.get(arch);
+/**
+ * Every method available on `arch` in a build with `config` (default: seL4's default build), with
+ * label numbers as seL4 16.0.0 numbers them there: a method whose condition does not hold has no
+ * label, and the labels after it close up (seL4: the `#if` around it in the generated enum).
+ */
+export function methodsOf(arch: ArchName, config: KernelConfig = DEFAULT_KERNEL_CONFIG): readonly NumberedMethod[] {
+  const key = `${arch}:${configKey(config)}`;
+  let list = numbered.get(key);
   if (list === undefined) {
-    list = [...GENERIC_METHODS, ...ARCH_METHODS[arch]].map((m, i) => ({ ...m, labelNumber: i + 1 }));
-    numbered.set(arch, list);
+    list = [...GENERIC_METHODS, ...ARCH_METHODS[arch]]
+      .filter((m) => conditionHolds(m.condition, config))
+      .map((m, i) => ({ ...m, labelNumber: i + 1 }));
+    numbered.set(key, list);
   }
   return list;
 }
 
-/** The label number of invocation label `label` ('CNodeMint') on `arch`; throws if unknown. */
-export function invocationLabel(arch: ArchName, label: string): number {
-  const m = methodsOf(arch).find((x) => x.label === label);
-  if (m === undefined) throw new Error(`no invocation label ${label} on ${arch}`);
+/** The label number of invocation label `label` ('CNodeMint') on `arch`; throws if unknown there. */
+export function invocationLabel(arch: ArchName, label: string, config: KernelConfig = DEFAULT_KERNEL_CONFIG): number {
+  const m = methodsOf(arch, config).find((x) => x.label === label);
+  if (m === undefined) throw new Error(`no invocation label ${label} on ${arch} in this configuration`);
   return m.labelNumber;
 }
 
 /** The method with label number `n` on `arch`, or undefined (0 is InvalidInvocation). */
-export function methodByLabel(arch: ArchName, n: number): NumberedMethod | undefined {
-  return n >= 1 ? methodsOf(arch)[n - 1] : undefined;
+export function methodByLabel(arch: ArchName, n: number, config: KernelConfig = DEFAULT_KERNEL_CONFIG): NumberedMethod | undefined {
+  return n >= 1 ? methodsOf(arch, config)[n - 1] : undefined;
 }
 
-/** The method `iface_name` ('seL4_CNode', 'Mint') on `arch`, or undefined. */
-export function findMethod(arch: ArchName, iface: string, name: string): NumberedMethod | undefined {
-  return methodsOf(arch).find((m) => m.iface === iface && m.name === name);
+/** The method `iface_name` ('seL4_CNode', 'Mint') on `arch` in `config`, or undefined. */
+export function findMethod(arch: ArchName, iface: string, name: string, config: KernelConfig = DEFAULT_KERNEL_CONFIG): NumberedMethod | undefined {
+  return methodsOf(arch, config).find((m) => m.iface === iface && m.name === name);
 }
 
 // ---------------------------------------------------------------------------------------------

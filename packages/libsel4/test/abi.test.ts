@@ -101,10 +101,51 @@ describe('digest 1.9: invocation labels', () => {
     expect(L.invocationLabel('aarch64', 'ARMPageTableMap')).toBe(38);
     expect(L.invocationLabel('aarch64', 'ARMPageMap')).toBe(40);
     expect(L.invocationLabel('x86_64', 'X86PDPTMap')).toBe(33);
-    expect(L.invocationLabel('x86_64', 'X86PageMap')).toBe(41);
-    expect(L.invocationLabel('x86_64', 'X86IRQIssueIRQHandlerMSI')).toBe(55);
+    // seL4's default x86_64 build has no CONFIG_IOMMU
+    expect(L.invocationLabel('x86_64', 'X86PageMap')).toBe(39);
+    expect(L.invocationLabel('x86_64', 'X86IRQIssueIRQHandlerMSI')).toBe(52);
     expect(L.invocationLabel('riscv64', 'RISCVPageTableMap')).toBe(33);
     expect(L.invocationLabel('riscv64', 'RISCVIRQIssueIRQHandlerTrigger')).toBe(40);
+  });
+  // object-api-arch.xml (x86): IOPageTable Map and Unmap come between PageTable_Unmap and
+  // Page_Map, Page_MapIO between Page_Unmap and Page_GetAddress, each <condition> CONFIG_IOMMU;
+  // invocation_header_gen.py puts each inside #if, so the labels after them close up without it
+  const iommu = { iommu: true };
+  it('x86_64 without CONFIG_IOMMU: no IOMMU labels, and the labels after them 2 or 3 lower', () => {
+    const labels = L.methodsOf('x86_64').map((m) => m.label);
+    for (const l of ['X86IOPageTableMap', 'X86IOPageTableUnmap', 'X86PageMapIO']) expect(labels).not.toContain(l);
+    expect(() => L.invocationLabel('x86_64', 'X86PageMapIO')).toThrow(/no invocation label/);
+    expect(L.X86_64Label.X86PageMapIO).toBe(L.NO_LABEL);
+    expect(L.invocationLabel('x86_64', 'X86PageTableUnmap')).toBe(38);
+    expect(L.invocationLabel('x86_64', 'X86PageUnmap')).toBe(40);
+    expect(L.invocationLabel('x86_64', 'X86PageGetAddress')).toBe(41);
+    expect(L.invocationLabel('x86_64', 'X86IOPortControlIssue')).toBe(44);
+    expect(L.invocationLabel('x86_64', 'X86IOPortIn8')).toBe(45);
+    expect(L.x86_64Labels().X86IRQIssueIRQHandlerIOAPIC).toBe(51);
+    expect(L.methodsOf('x86_64').length + 1).toBe(53); // nArchInvocationLabels
+  });
+  it('x86_64 with CONFIG_IOMMU: IOPageTable 39, 40, Page_MapIO 43, and the rest after them', () => {
+    expect(L.invocationLabel('x86_64', 'X86PageTableUnmap', iommu)).toBe(38);
+    expect(L.invocationLabel('x86_64', 'X86IOPageTableMap', iommu)).toBe(39);
+    expect(L.invocationLabel('x86_64', 'X86IOPageTableUnmap', iommu)).toBe(40);
+    expect(L.invocationLabel('x86_64', 'X86PageMap', iommu)).toBe(41);
+    expect(L.invocationLabel('x86_64', 'X86PageMapIO', iommu)).toBe(43);
+    expect(L.invocationLabel('x86_64', 'X86PageGetAddress', iommu)).toBe(44);
+    expect(L.invocationLabel('x86_64', 'X86IOPortControlIssue', iommu)).toBe(47);
+    expect(L.x86_64Labels(iommu).X86IOPortIn8).toBe(48);
+    expect(L.x86_64Labels(iommu).X86IRQIssueIRQHandlerMSI).toBe(55);
+    expect(L.methodsOf('x86_64', iommu).length + 1).toBe(56);
+  });
+  it('the IOMMU condition is a general field: ia32 closes up the same way; no other arch depends on it', () => {
+    expect(L.findMethod('x86_64', 'seL4_X86_Page', 'MapIO', iommu)?.condition).toEqual({ config: 'CONFIG_IOMMU' });
+    expect(L.conditionToCpp({ config: 'CONFIG_IOMMU' })).toBe('defined(CONFIG_IOMMU)');
+    expect(L.conditionHolds({ not: { config: 'CONFIG_KERNEL_MCS' } }, {})).toBe(true);
+    expect(L.conditionHolds({ all: [{ config: 'CONFIG_IOMMU' }, { config: 'CONFIG_KERNEL_MCS' }] }, iommu)).toBe(false);
+    expect(L.invocationLabel('ia32', 'X86PageGetAddress', iommu) - L.invocationLabel('ia32', 'X86PageGetAddress')).toBe(3);
+    for (const arch of ['aarch64', 'riscv64', 'aarch32'] as const) {
+      expect(L.methodsOf(arch, iommu).map((m) => m.labelNumber)).toEqual(L.methodsOf(arch).map((m) => m.labelNumber));
+    }
+    expect(L.GenericLabel).toBe(L.genericLabels({}));
   });
   it('has no label twice on one arch', () => {
     for (const arch of ['x86_64', 'aarch64', 'riscv64', 'ia32', 'aarch32'] as const) {

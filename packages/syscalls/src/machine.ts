@@ -193,6 +193,7 @@ export class Machine implements EntryContext {
     if (opts.onUnhandledFault !== undefined) this.k.onUnhandledFault = opts.onUnhandledFault;
     this.env = {
       arch: this.board.arch,
+      config: { iommu: this.board.iommu },
       code: this.code,
       seed: this.seed,
       ipcBufferFor: (ctx) => this.ipcBufferFor(ctx),

@@ -395,7 +395,7 @@ export class Tracer implements KernelTracer {
         }
         // a kernel object: name the libsel4 stub for the label
         const label = msgInfoLabel(regs[2 * sc.infoReg]!, regs[2 * sc.infoReg + 1]!);
-        const method = methodByLabel(m.board.arch.name, label);
+        const method = methodByLabel(m.board.arch.name, label, { iommu: m.board.iommu });
         const name = method !== undefined ? stubName(method) : `${base} (label ${label})`;
         const args = this.messageArgs(tcb, { cptr, object });
         return make(sysno === seL4_SysCall ? 'invocation' : 'send', sysno === seL4_SysCall ? name : `${base} ${name}`, args);

@@ -76,7 +76,7 @@ export interface Ran {
 export function runRoot(
   board: BoardName,
   body: (r: Root) => Gen<void>,
-  opts: { maxSteps?: number; checkInvariants?: boolean; ramBytes?: number } = {},
+  opts: { maxSteps?: number; checkInvariants?: boolean; ramBytes?: number; iommu?: boolean } = {},
 ): Ran {
   let thrown: unknown = null;
   let finished = false;
@@ -92,6 +92,7 @@ export function runRoot(
   const machine = new Machine(root as L.ThreadFunction, {
     board,
     ...(opts.ramBytes !== undefined ? { ramBytes: opts.ramBytes } : {}),
+    ...(opts.iommu !== undefined ? { iommu: opts.iommu } : {}),
     checkInvariants: opts.checkInvariants ?? true,
     onKernelLog: (l) => kernelLog.push(l),
   });

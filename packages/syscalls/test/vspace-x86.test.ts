@@ -182,12 +182,24 @@ describe('x86_64 Page_Map', () => {
       const f = yield* r.frame();
       expect(yield* r.pageUnmap(f)).toBe(0);
       expect(yield* L.invoke(f, label('X86PageTableMap'), [VS], [NO_PT, 0])).toBe(L.seL4_IllegalOperation);
-      // MapIO: no IOSpace cap exists on this board
-      expect(yield* L.invoke(f, label('X86PageMapIO'), [VS], [0])).toBe(L.seL4_TruncatedMessage);
-      expect(yield* err(r, L.invoke(f, label('X86PageMapIO'), [VS], [L.seL4_AllRights, 0]), 1)).toEqual([L.seL4_InvalidCapability, 0]);
+      // MapIO: not in a build without CONFIG_IOMMU (pc99's default)
+      expect(yield* L.seL4_X86_Page_MapIO(f, VS, L.seL4_AllRights, 0)).toBe(L.seL4_IllegalOperation);
       // a PML4 has no invocations
       expect(yield* L.invoke(VS, label('X86PageTableMap'), [VS], [NO_PT, 0])).toBe(L.seL4_IllegalOperation);
     });
+  });
+
+  it('with CONFIG_IOMMU, MapIO goes as far as seL4 goes without an IOSpace cap', () => {
+    const mapIO = L.invocationLabel('x86_64', 'X86PageMapIO', { iommu: true });
+    runRoot(
+      'pc99',
+      function* (r) {
+        const f = yield* r.frame();
+        expect(yield* L.invoke(f, mapIO, [VS], [0])).toBe(L.seL4_TruncatedMessage);
+        expect(yield* err(r, L.invoke(f, mapIO, [VS], [L.seL4_AllRights, 0]), 1)).toEqual([L.seL4_InvalidCapability, 0]);
+      },
+      { iommu: true },
+    );
   });
 });
 

@@ -1287,6 +1287,7 @@ seL4_X86_PageTable_Unmap(seL4_X86_PageTable _service)
     return result;
 }
 
+#if defined(CONFIG_IOMMU)
 /* seL4_X86_IOPageTable: Map (invocation X86IOPageTableMap)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
  * The kernel's decoder also returns seL4_TruncatedMessage.
@@ -1316,6 +1317,8 @@ seL4_X86_IOPageTable_Map(seL4_X86_IOPageTable _service, seL4_X86_IOSpace iospace
     return result;
 }
 
+#endif
+#if defined(CONFIG_IOMMU)
 /* seL4_X86_IOPageTable: Unmap (invocation X86IOPageTableUnmap)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
  */
@@ -1340,6 +1343,7 @@ seL4_X86_IOPageTable_Unmap(seL4_X86_IOPageTable _service)
     return result;
 }
 
+#endif
 /* seL4_X86_Page: Map (invocation X86PageMap)
  * Errors (libsel4's interface XML): seL4_AlignmentError, seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
  * The kernel's decoder also returns seL4_TruncatedMessage.
@@ -1398,6 +1402,7 @@ seL4_X86_Page_Unmap(seL4_X86_Page _service)
     return result;
 }
 
+#if defined(CONFIG_IOMMU)
 /* seL4_X86_Page: MapIO (invocation X86PageMapIO)
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
  * The kernel's decoder also returns seL4_TruncatedMessage.
@@ -1429,6 +1434,7 @@ seL4_X86_Page_MapIO(seL4_X86_Page _service, seL4_X86_IOSpace iospace, seL4_CapRi
     return result;
 }
 
+#endif
 /* seL4_X86_Page: GetAddress (invocation X86PageGetAddress)
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
  * This method's decoder never returns seL4_IllegalOperation, seL4_InvalidCapability.

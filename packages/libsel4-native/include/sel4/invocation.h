@@ -8,64 +8,70 @@
 
 enum invocation_label {
     InvalidInvocation = 0,
-    UntypedRetype = 1,
-    TCBReadRegisters = 2,
-    TCBWriteRegisters = 3,
-    TCBCopyRegisters = 4,
-    TCBConfigure = 5,
-    TCBSetPriority = 6,
-    TCBSetMCPriority = 7,
-    TCBSetSchedParams = 8,
-    TCBSetIPCBuffer = 9,
-    TCBSetSpace = 10,
-    TCBSuspend = 11,
-    TCBResume = 12,
-    TCBBindNotification = 13,
-    TCBUnbindNotification = 14,
-    TCBSetTLSBase = 15,
-    TCBSetFlags = 16,
-    CNodeRevoke = 17,
-    CNodeDelete = 18,
-    CNodeCancelBadgedSends = 19,
-    CNodeCopy = 20,
-    CNodeMint = 21,
-    CNodeMove = 22,
-    CNodeMutate = 23,
-    CNodeRotate = 24,
-    CNodeSaveCaller = 25,
-    IRQIssueIRQHandler = 26,
-    IRQAckIRQ = 27,
-    IRQSetIRQHandler = 28,
-    IRQClearIRQHandler = 29,
-    DomainSetSet = 30,
-    DomainScheduleConfigure = 31,
-    DomainScheduleSetStart = 32,
-    nInvocationLabels = 33,
+    UntypedRetype = 1, /* 1 */
+    TCBReadRegisters, /* 2 */
+    TCBWriteRegisters, /* 3 */
+    TCBCopyRegisters, /* 4 */
+    TCBConfigure, /* 5 */
+    TCBSetPriority, /* 6 */
+    TCBSetMCPriority, /* 7 */
+    TCBSetSchedParams, /* 8 */
+    TCBSetIPCBuffer, /* 9 */
+    TCBSetSpace, /* 10 */
+    TCBSuspend, /* 11 */
+    TCBResume, /* 12 */
+    TCBBindNotification, /* 13 */
+    TCBUnbindNotification, /* 14 */
+    TCBSetTLSBase, /* 15 */
+    TCBSetFlags, /* 16 */
+    CNodeRevoke, /* 17 */
+    CNodeDelete, /* 18 */
+    CNodeCancelBadgedSends, /* 19 */
+    CNodeCopy, /* 20 */
+    CNodeMint, /* 21 */
+    CNodeMove, /* 22 */
+    CNodeMutate, /* 23 */
+    CNodeRotate, /* 24 */
+    CNodeSaveCaller, /* 25 */
+    IRQIssueIRQHandler, /* 26 */
+    IRQAckIRQ, /* 27 */
+    IRQSetIRQHandler, /* 28 */
+    IRQClearIRQHandler, /* 29 */
+    DomainSetSet, /* 30 */
+    DomainScheduleConfigure, /* 31 */
+    DomainScheduleSetStart, /* 32 */
+    nInvocationLabels
 };
 
 enum arch_invocation_label {
-    X86PDPTMap = 33,
-    X86PDPTUnmap = 34,
-    X86PageDirectoryMap = 35,
-    X86PageDirectoryUnmap = 36,
-    X86PageTableMap = 37,
-    X86PageTableUnmap = 38,
-    X86IOPageTableMap = 39,
-    X86IOPageTableUnmap = 40,
-    X86PageMap = 41,
-    X86PageUnmap = 42,
-    X86PageMapIO = 43,
-    X86PageGetAddress = 44,
-    X86ASIDControlMakePool = 45,
-    X86ASIDPoolAssign = 46,
-    X86IOPortControlIssue = 47,
-    X86IOPortIn8 = 48,
-    X86IOPortIn16 = 49,
-    X86IOPortIn32 = 50,
-    X86IOPortOut8 = 51,
-    X86IOPortOut16 = 52,
-    X86IOPortOut32 = 53,
-    X86IRQIssueIRQHandlerIOAPIC = 54,
-    X86IRQIssueIRQHandlerMSI = 55,
-    nArchInvocationLabels = 56,
+    X86PDPTMap = nInvocationLabels, /* 33 */
+    X86PDPTUnmap, /* 34 */
+    X86PageDirectoryMap, /* 35 */
+    X86PageDirectoryUnmap, /* 36 */
+    X86PageTableMap, /* 37 */
+    X86PageTableUnmap, /* 38 */
+#if defined(CONFIG_IOMMU)
+    X86IOPageTableMap, /* not in the default build */
+#endif
+#if defined(CONFIG_IOMMU)
+    X86IOPageTableUnmap, /* not in the default build */
+#endif
+    X86PageMap, /* 39 */
+    X86PageUnmap, /* 40 */
+#if defined(CONFIG_IOMMU)
+    X86PageMapIO, /* not in the default build */
+#endif
+    X86PageGetAddress, /* 41 */
+    X86ASIDControlMakePool, /* 42 */
+    X86ASIDPoolAssign, /* 43 */
+    X86IOPortControlIssue, /* 44 */
+    X86IOPortIn8, /* 45 */
+    X86IOPortIn16, /* 46 */
+    X86IOPortIn32, /* 47 */
+    X86IOPortOut8, /* 48 */
+    X86IOPortOut16, /* 49 */
+    X86IOPortOut32, /* 50 */
+    X86IRQIssueIRQHandlerIOAPIC, /* 51 */
+    X86IRQIssueIRQHandlerMSI, /* 52 */
+    nArchInvocationLabels /* 53 */
 };

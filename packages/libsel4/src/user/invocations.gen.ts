@@ -425,6 +425,7 @@ export function seL4_X86_PageTable_Unmap(_service: seL4_CPtr): Syscall<number> {
 
 /**
  * seL4_X86_IOPageTable_Map (invocation label X86IOPageTableMap; on x86_64, ia32).
+ * Only in a kernel built with defined(CONFIG_IOMMU); on another the stub sends InvalidInvocation and the kernel answers IllegalOperation.
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidCapability.
  * The kernel's decoder also returns seL4_TruncatedMessage.
@@ -435,6 +436,7 @@ export function seL4_X86_IOPageTable_Map(_service: seL4_CPtr, iospace: seL4_CPtr
 
 /**
  * seL4_X86_IOPageTable_Unmap (invocation label X86IOPageTableUnmap; on x86_64, ia32).
+ * Only in a kernel built with defined(CONFIG_IOMMU); on another the stub sends InvalidInvocation and the kernel answers IllegalOperation.
  *
  * Errors (libsel4's interface XML): seL4_IllegalOperation, seL4_InvalidCapability.
  */
@@ -464,6 +466,7 @@ export function seL4_X86_Page_Unmap(_service: seL4_CPtr): Syscall<number> {
 
 /**
  * seL4_X86_Page_MapIO (invocation label X86PageMapIO; on x86_64, ia32).
+ * Only in a kernel built with defined(CONFIG_IOMMU); on another the stub sends InvalidInvocation and the kernel answers IllegalOperation.
  *
  * Errors (libsel4's interface XML): seL4_DeleteFirst, seL4_FailedLookup, seL4_IllegalOperation, seL4_InvalidArgument, seL4_InvalidCapability.
  * The kernel's decoder also returns seL4_TruncatedMessage.

@@ -2,12 +2,23 @@
  * Kernel-object invocations from user code, driven by the interface table: the same table the
  * kernel's decoders read. A generated stub (invocations.gen.ts) names its method; this module
  * packs the arguments into message registers and extra caps exactly as libsel4's generated C
- * stubs do (messageLayout), makes the call, and unpacks results.
+ * stubs do (messageLayout), makes the call, and unpacks results. The label is the method's number
+ * in the running thread's kernel build (ProgramEnvironment.config): without CONFIG_IOMMU the x86
+ * labels after the IOMMU methods are one to three lower.
  */
 
 import { type ArchName } from '@tsel4/hal';
 import type { WordInput } from '@tsel4/hal';
-import { messageLayout, type MessageLayout, methodsOf, type NumberedMethod } from '../interface.js';
+import {
+  ARCH_METHODS,
+  DEFAULT_KERNEL_CONFIG,
+  GENERIC_METHODS,
+  type KernelConfig,
+  messageLayout,
+  type MessageLayout,
+  type Method,
+  methodsOf,
+} from '../interface.js';
 import { currentThread, type Syscall } from './thread.js';
 import { invocationResultBig, invoke } from './syscalls.js';
 import { checkField, checkWord } from './words.js';
@@ -16,7 +27,13 @@ import { checkField, checkWord } from './words.js';
 export type seL4_UserContext = Record<string, WordInput>;
 
 interface Prepared {
-  readonly method: NumberedMethod;
+  readonly method: Method;
+  /**
+   * The label the stub sends: the method's number in the running build, or InvalidInvocation (0)
+   * for a method the build leaves out (its C stub is not compiled in; the kernel answers any
+   * label it does not define with IllegalOperation).
+   */
+  readonly labelNumber: number;
   readonly layout: MessageLayout;
   /** Index in the stub's argument list of each value slot and each cap. */
   readonly valueArg: readonly number[];
@@ -25,16 +42,19 @@ interface Prepared {
 
 const cache = new Map<string, Prepared>();
 
-function prepare(arch: ArchName, wordBits: 32 | 64, ctxWords: number, iface: string, name: string): Prepared {
-  const key = `${arch}:${iface}:${name}`;
+function prepare(arch: ArchName, config: KernelConfig, wordBits: 32 | 64, ctxWords: number, iface: string, name: string): Prepared {
+  const key = `${arch}:${config.iommu === true ? 1 : 0}${config.mcs === true ? 1 : 0}:${iface}:${name}`;
   let p = cache.get(key);
   if (p === undefined) {
-    const method = methodsOf(arch).find((m) => m.iface === iface && m.name === name);
+    const method = [...GENERIC_METHODS, ...ARCH_METHODS[arch]].find((m) => m.iface === iface && m.name === name);
     if (method === undefined) throw new Error(`${iface}_${name} does not exist on ${arch}`);
+    const numbered = methodsOf(arch, config).find((m) => m.label === method.label);
+    if (numbered === undefined && method.condition === undefined) throw new Error(`${iface}_${name} has no label on ${arch}`);
+    const labelNumber = numbered?.labelNumber ?? 0;
     const layout = messageLayout(method, wordBits, ctxWords);
     const valueArg = layout.values.map((v) => method.params.indexOf(v.param));
     const capArg = layout.caps.map((c) => method.params.indexOf(c));
-    p = { method, layout, valueArg, capArg };
+    p = { method, labelNumber, layout, valueArg, capArg };
     cache.set(key, p);
   }
   return p;
@@ -105,18 +125,18 @@ function packWords(p: Prepared, args: readonly unknown[], wordBits: 32 | 64, ctx
 export function invokeMethod(iface: string, name: string, service: WordInput, args: readonly unknown[]): Syscall<number> {
   const t = currentThread();
   const a = t.ctx.arch;
-  const p = prepare(a.name, a.wordBits, a.userContext.length, iface, name);
+  const p = prepare(a.name, t.env.config ?? DEFAULT_KERNEL_CONFIG, a.wordBits, a.userContext.length, iface, name);
   checkArgs(p, `${iface}_${name}`, service, args, a.wordBits, a.userContextNames);
   const words = packWords(p, args, a.wordBits, a.userContextNames);
   const caps = p.capArg.map((i) => args[i] as WordInput);
-  return invoke(service, p.method.labelNumber, caps, words) as Syscall<number>;
+  return invoke(service, p.labelNumber, caps, words) as Syscall<number>;
 }
 
 /** Result word `i` of the last invocation of iface_name, unpacked by the method's result layout. */
 export function resultOf(iface: string, name: string, field: string): number | bigint {
   const t = currentThread();
   const a = t.ctx.arch;
-  const p = prepare(a.name, a.wordBits, a.userContext.length, iface, name);
+  const p = prepare(a.name, t.env.config ?? DEFAULT_KERNEL_CONFIG, a.wordBits, a.userContext.length, iface, name);
   const slot = p.layout.results.find((r) => r.param.name === field);
   if (slot === undefined) throw new Error(`${iface}_${name} has no result ${field}`);
   if (slot.bits > a.wordBits) {

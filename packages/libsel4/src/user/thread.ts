@@ -17,6 +17,7 @@
 
 import type { Arch, ThreadContext } from '@tsel4/hal';
 import type { seL4_BootInfo } from '../bootinfo.js';
+import type { KernelConfig } from '../interface.js';
 
 declare const trapBrand: unique symbol;
 /**
@@ -97,6 +98,8 @@ export interface ArmedTrap extends Syscall<unknown> {
 /** What a program can ask of the machine it runs on. */
 export interface ProgramEnvironment {
   readonly arch: Arch;
+  /** The build options of the kernel the program runs on (label numbers follow them; absent: seL4's default build). */
+  readonly config?: KernelConfig;
   /** The machine's code: the address a thread function starts at. */
   readonly code: { addressOf(fn: ThreadFunction): number };
   /** The root task's boot information (seL4_GetBootInfo), read when the machine booted. */

@@ -7,7 +7,7 @@
 import type { IoPortSize } from '@tsel4/hal';
 import { invokeX86PortControl, invokeX86PortIn, invokeX86PortOut, isIOPortRangeFree } from '@tsel4/kernel';
 import { ensureEmptySlot, lookupTargetSlot, type OpResult, SyscallError } from '@tsel4/object';
-import { X86_64Label as X } from '@tsel4/libsel4';
+import { x86_64Labels } from '@tsel4/libsel4';
 import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
 import { depthArg } from '../words.js';
@@ -15,6 +15,8 @@ import { depthArg } from '../words.js';
 /** seL4's decodeX86PortControlInvocation. */
 export function decodeX86PortControlInvocation(inv: Invocation): OpResult {
   const k = inv.k;
+  // the labels of the running build (they follow the IOMMU methods: one fewer without CONFIG_IOMMU)
+  const X = x86_64Labels(inv.space.config);
   if (inv.label !== X.X86IOPortControlIssue) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
   if (inv.length < 4 || ex0 === null) return SyscallError.truncatedMessage();
@@ -42,6 +44,7 @@ function allowed(inv: Invocation, port: number, size: IoPortSize): boolean {
 export function decodeX86PortInvocation(inv: Invocation): OpResult {
   const k = inv.k;
   const label = inv.label;
+  const X = x86_64Labels(inv.space.config);
   const inSize: IoPortSize | 0 = label === X.X86IOPortIn8 ? 1 : label === X.X86IOPortIn16 ? 2 : label === X.X86IOPortIn32 ? 4 : 0;
   const outSize: IoPortSize | 0 = label === X.X86IOPortOut8 ? 1 : label === X.X86IOPortOut16 ? 2 : label === X.X86IOPortOut32 ? 4 : 0;
   if (inSize !== 0) {

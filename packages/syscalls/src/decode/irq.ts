@@ -8,7 +8,7 @@
 
 import { invokeIRQHandler_AckIRQ, invokeIRQHandler_ClearIRQHandler, invokeIRQControl, isIRQActive, invokeIRQHandler_SetIRQHandler, plat_sendSGI, setX86IRQType } from '@tsel4/kernel';
 import { type Cap, CapType, type Cte, cteInsert, ensureEmptySlot, lookupTargetSlot, type OpResult, sgiSignalCap, SyscallError } from '@tsel4/object';
-import { AArch32Label, AArch64Label, GenericLabel as L, IA32Label, RISCV64Label, X86_64Label } from '@tsel4/libsel4';
+import { AArch32Label, AArch64Label, GenericLabel as L, ia32Labels, RISCV64Label, x86_64Labels } from '@tsel4/libsel4';
 import { halves, readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
 import { depthArg, small } from '../words.js';
@@ -31,9 +31,15 @@ function triggerLabel(inv: Invocation): number | undefined {
 function x86Labels(inv: Invocation): { ioapic: number; msi: number } | undefined {
   switch (inv.k.arch.name) {
     case 'x86_64':
-      return { ioapic: X86_64Label.X86IRQIssueIRQHandlerIOAPIC, msi: X86_64Label.X86IRQIssueIRQHandlerMSI };
-    case 'ia32':
-      return { ioapic: IA32Label.X86IRQIssueIRQHandlerIOAPIC, msi: IA32Label.X86IRQIssueIRQHandlerMSI };
+    {
+      // the labels of the running build (one fewer per IOMMU method without CONFIG_IOMMU)
+      const X = x86_64Labels(inv.space.config);
+      return { ioapic: X.X86IRQIssueIRQHandlerIOAPIC, msi: X.X86IRQIssueIRQHandlerMSI };
+    }
+    case 'ia32': {
+      const X = ia32Labels(inv.space.config);
+      return { ioapic: X.X86IRQIssueIRQHandlerIOAPIC, msi: X.X86IRQIssueIRQHandlerMSI };
+    }
     default:
       return undefined;
   }

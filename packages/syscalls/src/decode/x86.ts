@@ -9,7 +9,9 @@
  * translate (39, 30, 21). Mapping a 4 KiB frame over an existing 4 KiB mapping replaces it, as
  * seL4 does on x86; a large or huge page over a table is DeleteFirst. tsel4 has no IOMMU
  * hardware, so no IOSpace cap exists: MapIO and IOPageTable_Map go as far as seL4 goes before it
- * needs one.
+ * needs one. Labels are those of the machine's build (x86_64Labels(config)): without CONFIG_IOMMU
+ * the IOMMU methods have none (their cases never match: IllegalOperation, as in seL4 where the
+ * #ifdef leaves them out) and the labels after them are lower.
  */
 
 import {
@@ -41,7 +43,7 @@ import {
   pageTableCapMapped,
   pageTableCapSetIsMapped,
 } from '@tsel4/object';
-import { X86_64Label as X } from '@tsel4/libsel4';
+import { x86_64Labels } from '@tsel4/libsel4';
 import { readArgs } from '../args.js';
 import type { Invocation } from '../invocation.js';
 import { small, wrapAdd } from '../words.js';
@@ -52,6 +54,9 @@ function decodeX86Frame(inv: Invocation): OpResult {
   const k = inv.k;
   const cap = inv.cap;
   const frame = cap.obj as Frame;
+  // the labels of the running build: without CONFIG_IOMMU, X86PageMapIO is NO_LABEL and the
+  // labels after it close up (seL4: the #ifdef CONFIG_IOMMU case is not compiled in)
+  const X = x86_64Labels(inv.space.config);
   switch (inv.label) {
     case X.X86PageMap: {
       const ex0 = inv.extra(0);
@@ -117,17 +122,17 @@ function decodeX86Frame(inv: Invocation): OpResult {
 
 /** What differs between the three x86_64 table invocations. */
 interface X86Table {
-  readonly map: number;
-  readonly unmap: number;
+  readonly map: 'X86PageTableMap' | 'X86PageDirectoryMap' | 'X86PDPTMap';
+  readonly unmap: 'X86PageTableUnmap' | 'X86PageDirectoryUnmap' | 'X86PDPTUnmap';
   /** Bits of the region one such table covers (its mapped address is aligned to it). */
   readonly coverBits: number;
   /** The lookup of the entry the table goes into. */
   lookup(root: PagingObject, vaddr: number): PTSlot | LookupFault;
 }
 
-const PT: X86Table = { map: X.X86PageTableMap, unmap: X.X86PageTableUnmap, coverBits: 21, lookup: lookupPDSlot };
-const PD: X86Table = { map: X.X86PageDirectoryMap, unmap: X.X86PageDirectoryUnmap, coverBits: 30, lookup: lookupPDPTSlot };
-const PDPT: X86Table = { map: X.X86PDPTMap, unmap: X.X86PDPTUnmap, coverBits: 39, lookup: lookupPML4Slot };
+const PT: X86Table = { map: 'X86PageTableMap', unmap: 'X86PageTableUnmap', coverBits: 21, lookup: lookupPDSlot };
+const PD: X86Table = { map: 'X86PageDirectoryMap', unmap: 'X86PageDirectoryUnmap', coverBits: 30, lookup: lookupPDPTSlot };
+const PDPT: X86Table = { map: 'X86PDPTMap', unmap: 'X86PDPTUnmap', coverBits: 39, lookup: lookupPML4Slot };
 
 /**
  * seL4's decodeX86PageTableInvocation, decodeX64PageDirectoryInvocation and
@@ -136,13 +141,14 @@ const PDPT: X86Table = { map: X.X86PDPTMap, unmap: X.X86PDPTUnmap, coverBits: 39
 function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
   const k = inv.k;
   const cap = inv.cap;
-  if (inv.label === t.unmap) {
+  const X = x86_64Labels(inv.space.config);
+  if (inv.label === X[t.unmap]) {
     if (!isFinalCapability(inv.slot)) return SyscallError.revokeFirst();
     inv.restart();
     performPageTableUnmap(k, inv.slot);
     return null;
   }
-  if (inv.label !== t.map) return SyscallError.illegalOperation();
+  if (inv.label !== X[t.map]) return SyscallError.illegalOperation();
   const ex0 = inv.extra(0);
   if (inv.length < 2 || ex0 === null) return SyscallError.truncatedMessage();
   if (cap.isMapped) return SyscallError.invalidCapability(0);
@@ -168,6 +174,7 @@ function decodeX86Table(inv: Invocation, t: X86Table): OpResult {
 
 /** seL4's decodeX86IOPTInvocation, up to the IOSpace cap no tsel4 board can give. */
 function decodeX86IOPageTable(inv: Invocation): OpResult {
+  const X = x86_64Labels(inv.space.config);
   if (inv.label === X.X86IOPageTableUnmap) {
     // never mapped (nothing can map it): only the cap's flag is cleared
     inv.restart();
@@ -182,6 +189,7 @@ function decodeX86IOPageTable(inv: Invocation): OpResult {
 /** seL4's decodeX86MMUInvocation (and decodeX86ModeMMUInvocation) for every x86_64 arch cap it decodes. */
 export function decodeX86MMUInvocation(inv: Invocation): OpResult {
   const cap = inv.cap;
+  const X = x86_64Labels(inv.space.config);
   switch (cap.type) {
     case CapType.Frame:
       return decodeX86Frame(inv);
